@@ -37,8 +37,18 @@ test-py: install
 
 test: install sync-check test-nb test-py
 
+# store size per profile: smoke is CI-sized, cpu is the full report on a 2-core machine
+N_SAMPLES_smoke := 500
+N_SAMPLES_cpu := 10000
+N_SAMPLES_gpu := 100000
+N_SAMPLES ?= $(N_SAMPLES_$(PROFILE))
+PAPERMILL := $(BIN)/papermill -k python3 --cwd nbs/benchmarks --no-progress-bar
+
 report-simulator: install
-	$(PY) -m heimdall.benchmarks simulator --profile $(PROFILE)
+	mkdir -p reports/$(PROFILE)/simulator
+	$(PAPERMILL) nbs/benchmarks/simulate_store.ipynb reports/$(PROFILE)/simulator/simulate_store.ipynb \
+	  -p preset websdr_gnss -p n_samples $(N_SAMPLES) -p out ../../data/websdr_gnss_$(PROFILE).zarr \
+	  -p report_dir ../../reports/$(PROFILE)/simulator
 
 report: install report-simulator
 

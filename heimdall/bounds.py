@@ -5,11 +5,11 @@
 # %% auto #0
 __all__ = ['toa_std_s', 'crlb_rmse_m', 'tdoa_fisher', 'tdoa_fisher_reference', 'rss_fisher', 'position_crlb_m', 'gdop']
 
-# %% ../nbs/02a_bounds.ipynb #87baf031
+# %% ../nbs/02a_bounds.ipynb #bf55dcec
 import numpy as np
 from .propagation import SPEED_OF_LIGHT_M_S
 
-# %% ../nbs/02a_bounds.ipynb #de433e7e
+# %% ../nbs/02a_bounds.ipynb #e1418984
 def _require(name, # argument name shown to the user
              value:np.ndarray, # the (broadcast) argument
              ok:np.ndarray, # True where `value` is acceptable, shape `value.shape` or `value.shape[:-1]`
@@ -60,7 +60,7 @@ def _per_receiver(name, # argument name shown to the user
     except ValueError: raise ValueError(f"{name}.shape={value.shape}: expected a scalar or an array broadcastable "
                                         f"to the receivers' shape {mask.shape} (..., R)") from None
 
-# %% ../nbs/02a_bounds.ipynb #4d46b48f
+# %% ../nbs/02a_bounds.ipynb #d018e8a3
 def toa_std_s(snr_db, # per-sample SNR, dB (-inf = nothing received)
               rms_bandwidth_hz, # RMS bandwidth about the spectral centroid, Hz
               n_samples, # number of complex samples observed
@@ -74,7 +74,7 @@ def toa_std_s(snr_db, # per-sample SNR, dB (-inf = nothing received)
     with np.errstate(divide='ignore'):
         return np.where(fisher > 0, 1 / np.sqrt(np.where(fisher > 0, fisher, 1.0)), np.inf)
 
-# %% ../nbs/02a_bounds.ipynb #3be5fea8
+# %% ../nbs/02a_bounds.ipynb #aa90044d
 def _fisher_with_nuisance(h_pos:np.ndarray, # (..., R, k) gradient of each measurement w.r.t. the position
                           h_nuis:np.ndarray|None, # (..., R) its coefficient of the nuisance; None = no nuisance
                           weight:np.ndarray, # (..., R) inverse measurement variances, 0 = receiver unused
@@ -87,7 +87,7 @@ def _fisher_with_nuisance(h_pos:np.ndarray, # (..., R, k) gradient of each measu
         h_pos = h_pos - h_nuis[..., None] * gain[..., None, :]
     return np.einsum('...r,...rk,...rl->...kl', weight, h_pos, h_pos)
 
-# %% ../nbs/02a_bounds.ipynb #78832193
+# %% ../nbs/02a_bounds.ipynb #60efd079
 def crlb_rmse_m(fisher, # (..., k, k) Fisher information of the position, 1/m^2
                 rcond:float=1e-10, # smallest eigenvalue / largest below which J counts as singular
                ) -> np.ndarray: # (...) CRLB on the RMS position error, m (+inf where singular)
@@ -102,7 +102,7 @@ def crlb_rmse_m(fisher, # (..., k, k) Fisher information of the position, 1/m^2
     trace_inv = np.sum(1 / np.where(regular[..., None], eig, 1.0), -1)
     return np.where(regular, np.sqrt(trace_inv), np.inf)
 
-# %% ../nbs/02a_bounds.ipynb #bce9c40a
+# %% ../nbs/02a_bounds.ipynb #6390256c
 def tdoa_fisher(rx_enu, # (..., R, 3) receiver ENU positions, m
                 tx_enu, # (..., 3) transmitter ENU position, m
                 toa_std_s, # (..., R) per-receiver TOA standard deviation, s (inf = no information)
@@ -115,7 +115,7 @@ def tdoa_fisher(rx_enu, # (..., R, 3) receiver ENU positions, m
     weight = np.where(mask, 1 / np.where(mask, std_s, 1.0) ** 2, 0.0)
     return _fisher_with_nuisance(unit / SPEED_OF_LIGHT_M_S, np.ones_like(weight), weight)
 
-# %% ../nbs/02a_bounds.ipynb #ac95c6d5
+# %% ../nbs/02a_bounds.ipynb #6b7b5da9
 def tdoa_fisher_reference(rx_enu, # (..., R, 3) receiver ENU positions, m
                           tx_enu, # (..., 3) transmitter ENU position, m
                           toa_std_s, # (..., R) per-receiver TOA standard deviation, s (finite)
@@ -134,7 +134,7 @@ def tdoa_fisher_reference(rx_enu, # (..., R, 3) receiver ENU positions, m
     q = var_s2[..., ref, None, None] + var_s2[..., others, None] * np.eye(n_rx - 1)
     return np.einsum('...ik,...il->...kl', g, np.linalg.solve(q, g))
 
-# %% ../nbs/02a_bounds.ipynb #a4f9c3be
+# %% ../nbs/02a_bounds.ipynb #ac5a3d31
 def rss_fisher(rx_enu, # (..., R, 3) receiver ENU positions, m
                tx_enu, # (..., 3) transmitter ENU position, m
                sigma_db, # shadowing standard deviation, dB: scalar or broadcastable to (..., R)
@@ -151,7 +151,7 @@ def rss_fisher(rx_enu, # (..., R, 3) receiver ENU positions, m
     slope = np.where(mask, 10 * exponent / np.log(10) / np.where(mask, dist_m, 1.0), 0.0)
     return _fisher_with_nuisance(slope[..., None] * unit, None if known_tx_power else np.ones_like(weight), weight)
 
-# %% ../nbs/02a_bounds.ipynb #b79fe12c
+# %% ../nbs/02a_bounds.ipynb #99448604
 def position_crlb_m(rx_enu, # (..., R, 3) receiver ENU positions, m
                     tx_enu, # (..., 3) transmitter ENU position, m
                     mask=None, # (..., R) bool, True = receiver present; None = all present
@@ -171,7 +171,7 @@ def position_crlb_m(rx_enu, # (..., R, 3) receiver ENU positions, m
     if sigma_db is not None: fisher = fisher + rss_fisher(rx_enu, tx_enu, sigma_db, exponent, mask)
     return crlb_rmse_m(fisher)
 
-# %% ../nbs/02a_bounds.ipynb #8d8fca24
+# %% ../nbs/02a_bounds.ipynb #4e4bbadd
 def gdop(rx_enu, # (..., R, 3) receiver ENU positions, m
          tx_enu, # (..., 3) transmitter ENU position, m
          mask=None, # (..., R) bool, True = receiver present; None = all present

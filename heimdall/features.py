@@ -6,7 +6,7 @@
 __all__ = ['ComplexSTFT', 'hz_to_mel', 'mel_to_hz', 'mel_filterbank', 'MelSpectrogram', 'dct_ortho_matrix', 'MFCC', 'sample_rms',
            'SampleNorm', 'FeatureNorm', 'IQAugment', 'pair_indices', 'GCCPHAT']
 
-# %% ../nbs/05_features.ipynb #9f0519a2
+# %% ../nbs/05_features.ipynb #818a8fe9
 import math
 
 import numpy as np
@@ -17,7 +17,7 @@ from torch import nn
 
 from .propagation import SPEED_OF_LIGHT_M_S
 
-# %% ../nbs/05_features.ipynb #a5686bb7
+# %% ../nbs/05_features.ipynb #acfd453f
 def _check_iq(iq:torch.Tensor, # (B, R, 2, T) float IQ
               mask:torch.Tensor|None, # (B, R) bool, or None
              ):
@@ -43,7 +43,7 @@ def _window(window:str, n_fft:int) -> np.ndarray:
     try: return scipy.signal.get_window(window, n_fft, fftbins=True)
     except ValueError as e: raise ValueError(f"window={window!r}: expected a scipy.signal.get_window name such as 'hann' ({e})") from None
 
-# %% ../nbs/05_features.ipynb #f6a363ab
+# %% ../nbs/05_features.ipynb #4d811af1
 class ComplexSTFT(nn.Module):
     "Two-sided STFT of `iq: (B, R, 2, T)` -> (B, R, 2, n_fft, n_frames) (real, imag), bins fftshifted."
     def __init__(self,
@@ -77,7 +77,7 @@ class ComplexSTFT(nn.Module):
         y = F.conv1d(x, self.basis, stride=self.hop_length)
         return y.reshape(B, R, 2, self.n_fft, y.shape[-1])
 
-# %% ../nbs/05_features.ipynb #8b116aa0
+# %% ../nbs/05_features.ipynb #9ac0bb12
 def hz_to_mel(freq_hz, # frequency offset from the carrier, Hz (array or scalar, either sign)
              ) -> np.ndarray: # signed mel
     "Signed HTK mel scale sign(f) 2595 log10(1 + |`freq_hz`| / 700)."
@@ -108,7 +108,7 @@ def mel_filterbank(n_fft:int,            # DFT size; bins in fftshift order (-fs
     bin_hz, width_hz = np.fft.fftshift(np.fft.fftfreq(n_fft, 1.0 / fs)), fs / n_fft
     return (area_below(bin_hz + width_hz / 2) - area_below(bin_hz - width_hz / 2)) / width_hz
 
-# %% ../nbs/05_features.ipynb #811e24aa
+# %% ../nbs/05_features.ipynb #3311702a
 class MelSpectrogram(nn.Module):
     "Mel-spectrogram (dB) of every receiver's complex IQ: `iq: (B, R, 2, T)`, `mask: (B, R)` -> (B, R, n_mels, n_frames)."
     def __init__(self,
@@ -138,7 +138,7 @@ class MelSpectrogram(nn.Module):
         if self.log: mel = 10.0 * torch.log10(torch.clamp(mel, min=self.amin))
         return mel if mask is None else torch.where(mask[:, :, None, None], mel, 0.0)
 
-# %% ../nbs/05_features.ipynb #cd223c2f
+# %% ../nbs/05_features.ipynb #8ffe23a9
 def dct_ortho_matrix(n_out:int, # number of coefficients kept (rows)
                      n_in:int,  # transform length (columns)
                     ) -> np.ndarray: # (n_out, n_in) float64
@@ -168,7 +168,7 @@ class MFCC(nn.Module):
                ) -> torch.Tensor:      # (B, R, n_mfcc, n_frames)
         return torch.matmul(self.dct, self.mel(iq, mask))
 
-# %% ../nbs/05_features.ipynb #164344c2
+# %% ../nbs/05_features.ipynb #f178b228
 def sample_rms(iq:torch.Tensor,   # (B, R, 2, T) float IQ
                mask:torch.Tensor, # (B, R) bool, True = present
               ) -> torch.Tensor:  # (B,) RMS amplitude; 0 for a sample with no present receiver
@@ -190,7 +190,7 @@ class SampleNorm(nn.Module):
         iq = torch.where(mask[:, :, None, None], iq, 0.0)
         return iq / torch.clamp(sample_rms(iq, mask), min=self.eps)[:, None, None, None]
 
-# %% ../nbs/05_features.ipynb #224d1f08
+# %% ../nbs/05_features.ipynb #14836b1a
 class FeatureNorm(nn.Module):
     "Standardise features `x: (B, N, C, ...)` per channel C with fixed statistics; rows masked in `mask: (B, N)` -> 0."
     def __init__(self,
@@ -235,7 +235,7 @@ class FeatureNorm(nn.Module):
         y = (x - self.mean.reshape(-1, *tail)) / self.std.reshape(-1, *tail)
         return torch.where(mask.reshape(*mask.shape, 1, *tail), y, 0.0)
 
-# %% ../nbs/05_features.ipynb #6db133ec
+# %% ../nbs/05_features.ipynb #451bdd02
 class IQAugment(nn.Module):
     "Random time shift, per-receiver gain, noise and receiver dropout on `(iq, mask)` in train mode; identity in eval mode."
     def __init__(self,
@@ -274,7 +274,7 @@ class IQAugment(nn.Module):
             mask = torch.where(enough[:, None], kept, mask)
         return torch.where(mask[:, :, None, None], x, 0.0), mask
 
-# %% ../nbs/05_features.ipynb #702e01f8
+# %% ../nbs/05_features.ipynb #1ebbdd79
 def pair_indices(n_receivers:int, # number of receivers R (>= 2)
                 ) -> tuple:       # (i, j): two (R (R - 1) / 2,) int64 tensors
     "Receiver indices of the pairs i < j in row-major order: (0, 1), (0, 2), ..., (0, R-1), (1, 2), ..."
@@ -283,7 +283,7 @@ def pair_indices(n_receivers:int, # number of receivers R (>= 2)
     i, j = np.triu_indices(int(n_receivers), k=1)
     return torch.from_numpy(i.astype(np.int64)), torch.from_numpy(j.astype(np.int64))
 
-# %% ../nbs/05_features.ipynb #848cf5cc
+# %% ../nbs/05_features.ipynb #699d845f
 class GCCPHAT(nn.Module):
     "GCC-PHAT of every receiver pair of `iq: (B, R, 2, T)`: `corr (B, P, L)`, `peak_lag_s (B, P)`, `pair_mask (B, P)`."
     def __init__(self,

@@ -6,14 +6,14 @@
 __all__ = ['SITE_COLUMNS', 'NETWORK_PRESETS', 'make_network', 'get_network', 'network_reference', 'geodetic_to_enu',
            'enu_to_geodetic', 'geodesic_distance_m', 'network_enu', 'random_layouts_enu']
 
-# %% ../nbs/00_geo.ipynb #219a75e8
+# %% ../nbs/00_geo.ipynb #e8b7d71f
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import pyproj
 
-# %% ../nbs/00_geo.ipynb #17ae6337
+# %% ../nbs/00_geo.ipynb #a41c38f4
 SITE_COLUMNS = ('name', 'lat_deg', 'lon_deg', 'alt_m')
 
 def _sites_frame(sites) -> pd.DataFrame:
@@ -61,7 +61,7 @@ def make_network(sites, # DataFrame, list of dicts, or list of (name, lat_deg, l
     _check_range(df, 'alt_m', -1e4, 1e5, 'a height above the WGS84 ellipsoid in [-1e4, 1e5] m')
     return df
 
-# %% ../nbs/00_geo.ipynb #6c836d84
+# %% ../nbs/00_geo.ipynb #831cfdbb
 NETWORK_PRESETS = {
     'websdr_nw_italy': make_network([
         ('Aquila di Giaveno', 45.030, 7.270, 600.0),
@@ -83,7 +83,7 @@ def get_network(network, # preset name in `NETWORK_PRESETS`, or any table accept
         return NETWORK_PRESETS[network].copy()
     return make_network(network)
 
-# %% ../nbs/00_geo.ipynb #39100245
+# %% ../nbs/00_geo.ipynb #2301d21b
 def network_reference(network, # preset name or site table
                      ) -> tuple: # (lat0_deg, lon0_deg, alt0_m), the network's ENU origin
     "ENU origin of `network`: mean latitude, circular-mean longitude and mean height of its sites."
@@ -127,7 +127,7 @@ def enu_to_geodetic(east_m,  # east coordinate(s), m; any shape broadcasting wit
     lon, lat, alt = _enu_transformer(*_check_ref(ref)).transform(e.ravel(), n.ravel(), u.ravel(), direction='INVERSE')
     return tuple(np.asarray(v, dtype=np.float64).reshape(e.shape) for v in (lat, lon, alt))
 
-# %% ../nbs/00_geo.ipynb #306c722e
+# %% ../nbs/00_geo.ipynb #be1f70a9
 _GEOD = pyproj.Geod(ellps='WGS84')
 
 def geodesic_distance_m(lat1_deg, # latitude(s) of the first point(s), degrees
@@ -140,7 +140,7 @@ def geodesic_distance_m(lat1_deg, # latitude(s) of the first point(s), degrees
     _, _, dist = _GEOD.inv(lon1.ravel(), lat1.ravel(), lon2.ravel(), lat2.ravel())
     return np.asarray(dist, dtype=np.float64).reshape(lat1.shape)
 
-# %% ../nbs/00_geo.ipynb #bc728439
+# %% ../nbs/00_geo.ipynb #8da17e66
 def network_enu(network, # preset name or site table
                ) -> np.ndarray: # (R, 3) site positions (east, north, up), m, around `network_reference(network)`
     "Positions of the sites of `network` in its local ENU frame, shape (R, 3)."

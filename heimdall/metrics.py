@@ -6,7 +6,7 @@
 __all__ = ['horizontal_error_m', 'enu_error_m', 'error_summary', 'summarize', 'covariance_from_params', 'params_from_covariance',
            'EllipseAxes', 'ellipse_axes', 'mahalanobis_sq', 'reliability_curve', 'ellipse_coverage', 'gaussian_nll_m']
 
-# %% ../nbs/08_metrics.ipynb #678e6118
+# %% ../nbs/08_metrics.ipynb #a623947a
 from typing import NamedTuple
 
 import numpy as np
@@ -15,7 +15,7 @@ import xarray as xr
 
 from .geo import geodesic_distance_m
 
-# %% ../nbs/08_metrics.ipynb #9acd65ee
+# %% ../nbs/08_metrics.ipynb #26fe1e69
 def _as_numpy(x, # array-like: numpy, list, scalar, xarray DataArray or torch tensor
              ) -> np.ndarray:
     "Convert `x` to a float64 numpy array (torch tensors via `.detach().cpu()`, DataArrays via `.values`)."
@@ -46,7 +46,7 @@ def _check_en(x:np.ndarray, name:str) -> np.ndarray:
         raise ValueError(f'{name} shape {x.shape}: expected (..., 2) east/north positions in metres')
     return x
 
-# %% ../nbs/08_metrics.ipynb #bc557564
+# %% ../nbs/08_metrics.ipynb #5bbe5b1f
 def horizontal_error_m(pred_lat_deg, # (...) predicted latitude, degrees
                        pred_lon_deg, # (...) predicted longitude, degrees
                        true_lat_deg, # (...) true latitude, degrees
@@ -73,7 +73,7 @@ def enu_error_m(pred_en, # (..., 2) predicted (east, north), metres
     error_m = np.hypot(*np.moveaxis(pred - true, -1, 0))
     return _wrap(error_m, pred_en if isinstance(pred_en, xr.DataArray) else true_en, 'error_m')
 
-# %% ../nbs/08_metrics.ipynb #7eb87f18
+# %% ../nbs/08_metrics.ipynb #b387ddbb
 _SUMMARY_KEYS = ('n', 'n_failed', 'mean_m', 'rmse_m', 'p50_m', 'p68_m', 'p95_m')
 _CRLB_KEYS = ('n_unbounded', 'crlb_rmse_m', 'efficiency', 'median_error_over_crlb')
 
@@ -121,7 +121,7 @@ def summarize(df:pd.DataFrame, # tidy table, one row per sample
     keys = pd.DataFrame([key for key, _ in groups], columns=by)
     return pd.concat([keys, out], axis=1)
 
-# %% ../nbs/08_metrics.ipynb #4ffd88df
+# %% ../nbs/08_metrics.ipynb #fe6a048c
 def _check_cov(cov:np.ndarray, name:str='cov') -> np.ndarray:
     "Check that `cov` is a (..., 2, 2) symmetric positive-definite array; NaN rows (failed predictions) pass."
     if cov.ndim < 2 or cov.shape[-2:] != (2, 2):
@@ -156,7 +156,7 @@ def params_from_covariance(cov, # (..., 2, 2) covariance, m^2
     se, sn = np.sqrt(c[..., 0, 0]), np.sqrt(c[..., 1, 1])
     return np.log(se), np.log(sn), c[..., 0, 1] / (se * sn)
 
-# %% ../nbs/08_metrics.ipynb #6074fb91
+# %% ../nbs/08_metrics.ipynb #1a0beb90
 class EllipseAxes(NamedTuple):
     "Semi-axes (metres) and orientation of confidence ellipses, each (...)."
     semi_major_m: np.ndarray
@@ -182,7 +182,7 @@ def ellipse_axes(cov, # (..., 2, 2) covariance, m^2
     lam_max, lam_min = half_sum + root, np.maximum(half_sum - root, 0.0)
     return EllipseAxes(np.sqrt(r2 * lam_max), np.sqrt(r2 * lam_min), 0.5 * np.arctan2(2 * b, a - d))
 
-# %% ../nbs/08_metrics.ipynb #80886b74
+# %% ../nbs/08_metrics.ipynb #5934b87f
 def _calibration_inputs(pred_mean_en, cov, true_en):
     "Validated float64 (`pred_mean_en`, `cov`, `true_en`) with broadcastable batch shapes."
     mu, c, x = (_as_numpy(v) for v in (pred_mean_en, cov, true_en))

@@ -6,10 +6,10 @@
 __all__ = ['SPEED_OF_LIGHT_M_S', 'BOLTZMANN_J_PER_K', 'wavelength_m', 'free_space_path_loss_db', 'log_distance_path_loss_db',
            'shadowing_db', 'thermal_noise_dbm', 'received_power_dbm', 'snr_db', 'detection_mask']
 
-# %% ../nbs/01_propagation.ipynb #4ef6ebd4
+# %% ../nbs/01_propagation.ipynb #ba8b426c
 import numpy as np
 
-# %% ../nbs/01_propagation.ipynb #e6e66d0c
+# %% ../nbs/01_propagation.ipynb #7e4ededf
 SPEED_OF_LIGHT_M_S = 299_792_458.0
 BOLTZMANN_J_PER_K = 1.380649e-23
 
@@ -25,7 +25,7 @@ def wavelength_m(freq_hz, # carrier frequency, Hz (array or scalar)
     "Free-space wavelength c / `freq_hz`."
     return SPEED_OF_LIGHT_M_S / _positive('freq_hz', freq_hz)
 
-# %% ../nbs/01_propagation.ipynb #d4366daf
+# %% ../nbs/01_propagation.ipynb #db49b628
 def free_space_path_loss_db(distance_m, # link distance, m (> 0)
                             freq_hz,    # carrier frequency, Hz
                            ) -> np.ndarray: # loss, dB, of the broadcast shape
@@ -43,7 +43,7 @@ def log_distance_path_loss_db(distance_m, # link distance, m (> 0)
     beyond = free_space_path_loss_db(d0, freq_hz) + 10.0 * n * np.log10(d / d0)
     return np.where(d > d0, beyond, free_space_path_loss_db(d, freq_hz))
 
-# %% ../nbs/01_propagation.ipynb #05b6bc91
+# %% ../nbs/01_propagation.ipynb #571a1256
 def shadowing_db(rng:np.random.Generator, # random generator
                  shape,    # output shape, e.g. (B, R)
                  sigma_db, # standard deviation, dB (>= 0; scalar or broadcastable to `shape`)
@@ -54,7 +54,7 @@ def shadowing_db(rng:np.random.Generator, # random generator
     if bad.any(): raise ValueError(f"sigma_db={float(s[bad].flat[0])!r}: expected a non-negative shadowing standard deviation in dB")
     return s * rng.standard_normal(shape)
 
-# %% ../nbs/01_propagation.ipynb #c387b755
+# %% ../nbs/01_propagation.ipynb #969a732e
 def thermal_noise_dbm(bandwidth_hz, # noise bandwidth, Hz (> 0)
                       noise_figure_db=0.0, # receiver noise figure, dB
                       temperature_k=290.0, # reference noise temperature, K
@@ -79,7 +79,7 @@ def snr_db(rx_power_dbm, # received signal power, dBm
     "Signal-to-noise ratio `rx_power_dbm` - `noise_dbm` in dB."
     return np.asarray(rx_power_dbm, dtype=np.float64) - np.asarray(noise_dbm, dtype=np.float64)
 
-# %% ../nbs/01_propagation.ipynb #423ebca0
+# %% ../nbs/01_propagation.ipynb #4ba86540
 def detection_mask(snr_db, # (..., R) per-receiver SNR, dB (NaN counts as not heard)
                    threshold_db, # detection threshold, dB (scalar or broadcastable)
                    online=None,  # (..., R) bool, receiver online; None = all online

@@ -1,0 +1,26 @@
+"""The papermill benchmark notebooks, executed end to end at smoke size (nbdev_test skips nbs/benchmarks)."""
+from pathlib import Path
+
+import papermill as pm
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / 'nbs' / 'benchmarks'
+
+
+def run_benchmark(name: str, out_dir: Path, **parameters) -> Path:
+    "Execute `nbs/benchmarks/{name}.ipynb` with papermill into `out_dir`; return the executed notebook."
+    out = out_dir / f'{name}.ipynb'
+    pm.execute_notebook(BENCH / f'{name}.ipynb', out, parameters=parameters, kernel_name='python3', cwd=str(BENCH), progress_bar=False)
+    return out
+
+
+def test_simulate_store_smoke(tmp_path):
+    report = tmp_path / 'report'
+    run_benchmark('simulate_store', tmp_path, preset='websdr_gnss', n_samples=300, out=str(tmp_path / 'store.zarr'),
+                  report_dir=str(report), throughput_samples=256, throughput_repeats=1, map_grid=12)
+    text = (report / 'simulator.md').read_text()
+    assert '## Simulator throughput' in text and 'websdr_unsynced' in text
+    for name in ('crlb_map', 'network_map', 'snr_histograms', 'example_iq'):
+        assert (report / f'{name}.png').stat().st_size > 1000
+        assert (report / f'{name}.pdf').stat().st_size > 1000
