@@ -13,7 +13,7 @@ PROFILE ?= cpu
 $(STAMP): settings.ini setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q torch==2.14.1
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q -e ".[dev,mlflow]"
 	touch $(STAMP)
 
 install: $(STAMP)
