@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # report profile: smoke (CI-sized), cpu (the full report on a 2-core machine)
 PROFILE ?= cpu
 
-.PHONY: install export sync-check test test-nb test-py report report-simulator clean-store
+.PHONY: install export sync-check test test-nb test-py report report-simulator report-baselines clean-store
 
 $(STAMP): settings.ini setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,7 +50,17 @@ report-simulator: install
 	  -p preset websdr_gnss -p n_samples $(N_SAMPLES) -p out ../../data/websdr_gnss_$(PROFILE).zarr \
 	  -p report_dir ../../reports/$(PROFILE)/simulator
 
-report: install report-simulator
+N_BASELINE_smoke := 300
+N_BASELINE_cpu := 2000
+N_BASELINE_gpu := 10000
+N_BASELINE ?= $(N_BASELINE_$(PROFILE))
+
+report-baselines: install
+	mkdir -p reports/$(PROFILE)/baselines
+	$(PAPERMILL) nbs/benchmarks/baselines.ipynb reports/$(PROFILE)/baselines/baselines.ipynb \
+	  -y "{stores: [../../data/websdr_gnss_$(PROFILE).zarr, ../../data/websdr_unsynced_$(PROFILE).zarr], presets: [websdr_gnss, websdr_unsynced], n_samples: $(N_BASELINE), out: ../../reports/$(PROFILE)/baselines}"
+
+report: install report-simulator report-baselines
 
 clean-store:
 	rm -rf data/*.zarr

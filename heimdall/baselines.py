@@ -7,7 +7,7 @@ __all__ = ['STATUS', 'METHODS', 'EARTH_RADIUS_M', 'Fix', 'measure_power', 'signa
            'coherence_prefilter', 'measure_tdoa', 'tdoa_pair_covariance_s2', 'assumed_tx_enu', 'search_grid_en',
            'tdoa_ml', 'rss_ml', 'combined_ml', 'weighted_centroid', 'locate']
 
-# %% ../nbs/07_baselines.ipynb #04180202
+# %% ../nbs/07_baselines.ipynb #9f549652
 from typing import NamedTuple
 
 import numpy as np
@@ -19,11 +19,11 @@ from scipy.ndimage import uniform_filter1d
 
 from .geo import geodetic_to_enu, enu_to_geodetic
 from .propagation import SPEED_OF_LIGHT_M_S, thermal_noise_dbm
-from .signals import rms_bandwidth_hz
+from .signals import multipath_taps, rms_bandwidth_hz
 from .features import GCCPHAT, pair_indices
 from .simulate import ScenarioConfig, _scenario_reference
 
-# %% ../nbs/07_baselines.ipynb #9d902805
+# %% ../nbs/07_baselines.ipynb #49082a51
 STATUS = ('ok', 'all_masked', 'too_few_receivers', 'nan_input', 'no_fix')
 METHODS = {'tdoa': 3, 'rss': 3, 'combined': 3, 'centroid': 1}  # method -> fewest heard receivers it needs
 
@@ -39,12 +39,6 @@ def _batch_mask(mask) -> tuple:
     if mask.dtype != bool: raise ValueError(f"mask.dtype={mask.dtype}: expected a boolean array, True = receiver present and heard")
     if mask.ndim not in (1, 2): raise ValueError(f"mask.shape={mask.shape}: expected (R,) or (B, R)")
     return mask.reshape(-1, mask.shape[-1]), mask.ndim == 1
-
-def _per_sample(name:str, value, shape:tuple, dtype=np.float64) -> np.ndarray:
-    "Broadcast argument `name` to `shape` (a batch-first shape), naming it on failure."
-    value = np.asarray(value, dtype)
-    try: return np.broadcast_to(value.reshape(value.shape if value.ndim < len(shape) else (-1,) + shape[1:]), shape)
-    except ValueError: raise ValueError(f"{name}.shape={value.shape}: expected a shape broadcastable to {shape}") from None
 
 def _input_status(method:str, # key of `METHODS`
                   mask:np.ndarray, # (B, R) heard receivers
@@ -76,7 +70,7 @@ def _finish(method:str, position:np.ndarray, cov:np.ndarray, status:np.ndarray, 
     if single: return Fix(position[0], cov[0], status[0])
     return Fix(position, cov, status)
 
-# %% ../nbs/07_baselines.ipynb #2e4004d4
+# %% ../nbs/07_baselines.ipynb #1822ba01
 def measure_power(iq, # (..., R, T) complex IQ in units of the noise amplitude
                   noise_dbm, # noise power in the IQ bandwidth, dBm (scalar or broadcastable to (..., R))
                   floor_snr_db:float=-30.0, # smallest SNR reported, dB (noise can push the estimate below 0)
@@ -89,7 +83,7 @@ def measure_power(iq, # (..., R, T) complex IQ in units of the noise amplitude
     snr_db = np.where(np.isnan(mean_power), np.nan, snr_db)
     return np.asarray(noise_dbm, np.float64) + snr_db, snr_db
 
-# %% ../nbs/07_baselines.ipynb #79ab69ea
+# %% ../nbs/07_baselines.ipynb #6d080369
 def _smoothed_noise_std(window:np.ndarray, smooth_bins:int) -> float:
     "Std of a `smooth_bins` moving average of a unit-noise periodogram taken with `window` (neighbouring bins correlate)."
     W = np.abs(np.fft.fft(window ** 2)) / np.sum(window ** 2)       # power correlation of bins k apart = W[k]^2
@@ -118,7 +112,7 @@ def estimate_rms_bandwidth_hz(spectrum, # (..., T) power spectrum from `signal_s
     "RMS bandwidth of the waveform whose power spectrum is `spectrum`, by `heimdall.signals.rms_bandwidth_hz`."
     return rms_bandwidth_hz(sfft.ifft(np.sqrt(np.asarray(spectrum, np.float64)), axis=-1), sample_rate_hz)
 
-# %% ../nbs/07_baselines.ipynb #4f39cbac
+# %% ../nbs/07_baselines.ipynb #812cadc7
 def coherence_prefilter(iq, # (..., R, T) complex IQ in units of the noise amplitude
                         snr_db, # (..., R) receiver SNR, dB (e.g. from `measure_power`)
                         spectrum, # (..., T) waveform power spectrum from `signal_spectrum`, mean 1
@@ -173,12 +167,12 @@ def measure_tdoa(iq, # (B, R, T) complex IQ in units of the noise amplitude
     i, j = (p.numpy() for p in pair_indices(iq.shape[1]))
     return np.where(pair_mask & ~(nan_rx[:, i] | nan_rx[:, j]), lag_s, np.nan), pair_mask
 
-# %% ../nbs/07_baselines.ipynb #a0cb8067
+# %% ../nbs/07_baselines.ipynb #388d10f6
 def tdoa_pair_covariance_s2(snr_db, # (B, R) receiver SNR, dB
                             rms_bandwidth_hz, # (B,) RMS bandwidth of the waveform, Hz (0: no timing information)
                             n_samples:int, # samples per receiver N
                             pair_mask, # (B, P) bool, pairs used (pair order of `pair_indices`)
-                            clock_std_s=0.0, # receiver clock jitter, s (scalar or (B, R))
+                            toa_floor_s=0.0, # SNR-independent timing error per receiver, s (clock jitter, multipath; scalar or (B, R))
                            ) -> np.ndarray: # (B, P, P) covariance of the pair lags, s^2 (inf where B or SNR is 0)
     "Covariance of the GCC lags of all receiver pairs: shared-receiver terms A D A^T plus independent noise x noise terms."
     snr = 10 ** (np.asarray(snr_db, np.float64) / 10)
@@ -187,7 +181,7 @@ def tdoa_pair_covariance_s2(snr_db, # (B, R) receiver SNR, dB
     i, j = (p.numpy() for p in pair_indices(snr.shape[-1]))
     with np.errstate(divide='ignore'):
         scale = 1 / (8 * np.pi ** 2 * bw ** 2 * n_samples)                      # (B,)
-        per_rx = scale[:, None] / snr + np.asarray(clock_std_s, np.float64) ** 2   # (B, R)
+        per_rx = scale[:, None] / snr + np.asarray(toa_floor_s, np.float64) ** 2   # (B, R)
         per_pair = scale[:, None] / (snr[:, i] * snr[:, j])                        # (B, P)
     incidence = np.zeros((len(i), snr.shape[-1]))
     incidence[np.arange(len(i)), i], incidence[np.arange(len(i)), j] = 1.0, -1.0
@@ -198,7 +192,7 @@ def tdoa_pair_covariance_s2(snr_db, # (B, R) receiver SNR, dB
     both = pair_mask[:, :, None] & pair_mask[:, None, :]
     return np.where(both, cov, 0.0) + np.where(pair_mask, 0.0, 1.0)[:, :, None] * np.eye(len(i))
 
-# %% ../nbs/07_baselines.ipynb #0dea0976
+# %% ../nbs/07_baselines.ipynb #7cd56e8b
 EARTH_RADIUS_M = 6_371_000.0
 
 def assumed_tx_enu(position_en, # (..., 2) east, north, m
@@ -235,7 +229,7 @@ def search_grid_en(rx_enu, # (..., R, 3) receiver positions, m (non-finite ones 
     e, n = (np.arange(a, b + step_m, step_m) for a, b in zip(lo, hi))
     return np.stack(np.meshgrid(e, n, indexing='ij'), -1)
 
-# %% ../nbs/07_baselines.ipynb #076e83b0
+# %% ../nbs/07_baselines.ipynb #8447bb9f
 class _Likelihood:
     "Twice the negative log-likelihood of TDOA and/or RSS measurements of a batch, for grid search and Gauss-Newton."
     def __init__(self, rx_enu, up_m, tdoa=None, rss=None):
@@ -249,7 +243,9 @@ class _Likelihood:
 
     def _residuals(self, p, sl, jac):
         "TDOA residuals (n, K, P) s and RSS residuals (n, K, R) dB at positions `p` (n or 1, K, 2), with Jacobians if `jac`."
-        d, grad = _ranges(p, self.rx[sl][:, None], self.up[sl][:, None], jac)
+        rx, up = self.rx[sl], self.up[sl]
+        if p.shape[0] == 1 and (rx == rx[:1]).all() and (up == up[:1]).all(): rx, up = rx[:1], up[:1]  # shared grid, fixed network
+        d, grad = _ranges(p, rx[:, None], up[:, None], jac)
         out = {}
         if self.tdoa is not None:
             t, i, j = self.tdoa, self.tdoa['i'], self.tdoa['j']
@@ -334,7 +330,7 @@ def _grid_starts(lik:_Likelihood, grid:np.ndarray, n_starts:int, weighting=None,
         starts.append(flat[best])
     return np.concatenate(starts)
 
-# %% ../nbs/07_baselines.ipynb #059bdcc9
+# %% ../nbs/07_baselines.ipynb #7488b99b
 def _batch_rx(rx_enu, shape:tuple) -> np.ndarray:
     "`rx_enu` broadcast to (B, R, 3)."
     rx = np.asarray(rx_enu, np.float64)
@@ -465,12 +461,12 @@ def combined_ml(rx_enu, # (..., R, 3) receiver ENU positions, m
                tx_up_m=tx_up_m, grid_step_m=grid_step_m, grid_margin_m=grid_margin_m, outlier_sigma=outlier_sigma, n_iter=n_iter,
                n_starts=n_starts)
 
-# %% ../nbs/07_baselines.ipynb #0497263d
+# %% ../nbs/07_baselines.ipynb #4b021231
 def weighted_centroid(rx_enu, # (..., R, 3) receiver ENU positions, m
                       mask, # (..., R) bool, True = receiver heard the signal; (R,) = one sample (raises on bad input)
                       power_dbm, # (..., R) received power, dBm
                       weight_exponent:float=1.0, # weights = (linear received power) ** weight_exponent
-                      min_std_m:float=5e3, # standard deviation added to each axis of the covariance, m
+                      min_std_m:float=15e3, # standard deviation added to each axis of the covariance, m
                      ) -> Fix:
     "Power-weighted centroid of the heard receivers `rx_enu` in `mask`, with their weighted scatter as covariance."
     mask, single = _batch_mask(mask)
@@ -490,7 +486,14 @@ def weighted_centroid(rx_enu, # (..., R, 3) receiver ENU positions, m
     cov = np.einsum('br,brk,brl->bkl', w, off, off) + min_std_m ** 2 * np.eye(2)
     return _finish('centroid', centre, cov, status, single, mask, bad_name)
 
-# %% ../nbs/07_baselines.ipynb #752cea9f
+# %% ../nbs/07_baselines.ipynb #02cab257
+def _multipath_toa_std_s(config:ScenarioConfig, n:int=4096) -> float:
+    "Std (s) of the arrival-time bias that the scenario's multipath puts on a narrowband signal: Re(sum g_k d_k / sum g_k)."
+    if config.n_multipath_taps == 1: return 0.0
+    delays, gains = multipath_taps(np.random.default_rng(0), (n,), config.n_multipath_taps, config.max_excess_delay_s,
+                                   config.sample_rate_hz, config.rician_k_db)
+    return float(np.std(np.real((gains * delays).sum(-1) / gains.sum(-1))) / config.sample_rate_hz)
+
 def _chunk_measurements(ds:xr.Dataset, config:ScenarioConfig, ref:tuple, method:str) -> dict:
     "Estimator inputs of the samples of `ds` (one chunk, loaded): receiver ENU, mask, powers and, for TDOA, lags."
     rx = np.stack(geodetic_to_enu(ds.rx_lat.values, ds.rx_lon.values, ds.rx_alt.values, ref), -1)
@@ -508,7 +511,8 @@ def _chunk_measurements(ds:xr.Dataset, config:ScenarioConfig, ref:tuple, method:
         bw_hz = np.where(bw_hz >= SPEED_OF_LIGHT_M_S / (2 * np.pi * baseline_m), bw_hz, 0.0)  # no peak inside the lag window
         lag_s, pair_mask = measure_tdoa(iq, mask, config.sample_rate_hz, baseline_m, snr_db, spectrum)
         out.update(rms_bandwidth_hz=bw_hz, lag_s=lag_s,
-                   lag_cov_s2=tdoa_pair_covariance_s2(snr_db, bw_hz, iq.shape[-1], pair_mask, config.clock_offset_std_s))
+                   lag_cov_s2=tdoa_pair_covariance_s2(snr_db, bw_hz, iq.shape[-1], pair_mask,
+                                                      np.hypot(config.clock_offset_std_s, _multipath_toa_std_s(config))))
     return out
 
 def locate(ds:xr.Dataset, # dataset in the store schema (`simulate` output or `heimdall.store.open_store`)

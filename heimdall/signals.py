@@ -7,7 +7,7 @@ __all__ = ['DTMF_LOW_HZ', 'DTMF_HIGH_HZ', 'WAVEFORM_KINDS', 'fm_voice', 'tone', 
            'fractional_delay', 'apply_cfo', 'multipath_taps', 'apply_multipath', 'add_awgn', 'xcorr_delay_samples',
            'rms_bandwidth_hz']
 
-# %% ../nbs/02_signals.ipynb #58f1ac58
+# %% ../nbs/02_signals.ipynb #6f6352f8
 import math
 from functools import lru_cache
 
@@ -15,7 +15,7 @@ import numpy as np
 import scipy.signal
 from scipy import fft as sfft
 
-# %% ../nbs/02_signals.ipynb #bbac651f
+# %% ../nbs/02_signals.ipynb #3a8f13ee
 def _cis(phase:np.ndarray) -> np.ndarray:
     "exp(1j `phase`) for real `phase`, written as cos + 1j sin into one complex128 array."
     out = np.empty(phase.shape, dtype=np.complex128)
@@ -61,7 +61,7 @@ def _check_sizes(n_rows, n_time, sample_rate_hz):
     if not (np.isfinite(sample_rate_hz) and sample_rate_hz > 0): raise ValueError(f"sample_rate_hz={sample_rate_hz!r}: expected a positive rate in Hz")
     return int(n_rows), int(n_time)
 
-# %% ../nbs/02_signals.ipynb #f603f3cc
+# %% ../nbs/02_signals.ipynb #b999b515
 @lru_cache(maxsize=32)
 def _speech_gain(n_time:int, sample_rate_hz:float) -> np.ndarray:
     "Magnitude response of the speech-like message filter on the rfft bins of `n_time` samples at `sample_rate_hz`."
@@ -90,7 +90,7 @@ def fm_voice(rng:np.random.Generator, # random generator
     phase += rng.uniform(0, 2 * np.pi, (n_rows, 1))
     return _cis(phase)
 
-# %% ../nbs/02_signals.ipynb #c6018b24
+# %% ../nbs/02_signals.ipynb #527cb987
 DTMF_LOW_HZ = (697.0, 770.0, 852.0, 941.0)
 DTMF_HIGH_HZ = (1209.0, 1336.0, 1477.0, 1633.0)
 
@@ -140,7 +140,7 @@ def fsk_burst(rng:np.random.Generator, # random generator
     phase += rng.uniform(0, 2 * np.pi, (n_rows, 1))
     return _cis(phase)
 
-# %% ../nbs/02_signals.ipynb #3549bc03
+# %% ../nbs/02_signals.ipynb #9ccd0f1d
 WAVEFORM_KINDS = ('fm_voice', 'tone', 'dual_tone', 'fsk')
 _GENERATORS = {'fm_voice': fm_voice, 'tone': tone, 'dual_tone': dual_tone, 'fsk': fsk_burst}
 
@@ -167,7 +167,7 @@ def generate_waveforms(rng:np.random.Generator, # random generator
         if rows.size: out[rows] = _GENERATORS[name](rng, rows.size, n_time, sample_rate_hz, **kind_kwargs.get(name, {}))
     return out  # every generator returns unit mean power per row
 
-# %% ../nbs/02_signals.ipynb #e4769f72
+# %% ../nbs/02_signals.ipynb #e3de1b75
 def _lead_shape(x_shape, other_shape, name):
     "Broadcast of the leading dims of `x_shape` with `other_shape`, or a ValueError naming the argument `name`."
     try: return np.broadcast_shapes(tuple(x_shape[:-1]), tuple(other_shape))
@@ -198,7 +198,7 @@ def fractional_delay(x,             # (..., L) complex baseband
     _lead_shape(x.shape, np.shape(delay_samples), 'delay_samples')
     return _filter_fft(x, _delay_response(np.asarray(delay_samples, dtype=np.float64)[..., None], None, x.shape[-1]))
 
-# %% ../nbs/02_signals.ipynb #464f04e7
+# %% ../nbs/02_signals.ipynb #9737a507
 def apply_cfo(x,      # (..., L) complex baseband
               cfo_hz, # carrier frequency offset, Hz, broadcast over the leading dims of `x`
               sample_rate_hz:float, # sample rate, Hz
@@ -209,7 +209,7 @@ def apply_cfo(x,      # (..., L) complex baseband
     if not (np.isfinite(sample_rate_hz) and sample_rate_hz > 0): raise ValueError(f"sample_rate_hz={sample_rate_hz!r}: expected a positive rate in Hz")
     return _times(_linear_phase(np.asarray(cfo_hz, dtype=np.float64) / sample_rate_hz, x.shape[-1]), x)
 
-# %% ../nbs/02_signals.ipynb #ba0328fe
+# %% ../nbs/02_signals.ipynb #ecdb5b31
 def multipath_taps(rng:np.random.Generator, # random generator
                    shape,           # batch shape, e.g. (B, R)
                    n_taps:int,      # taps K including the direct path (>= 1)
@@ -245,7 +245,7 @@ def apply_multipath(x,              # (..., L) complex baseband
     _lead_shape(x.shape, _lead_shape(d.shape, g.shape[:-1], 'gains'), 'delays_samples')
     return _filter_fft(x, _delay_response(d, g, x.shape[-1]))
 
-# %% ../nbs/02_signals.ipynb #0e1168a5
+# %% ../nbs/02_signals.ipynb #e54bb3e6
 def add_awgn(rng:np.random.Generator, # random generator
              x,      # (..., L) complex baseband
              snr_db, # requested SNR, dB, broadcast over the leading dims of `x` (inf: no noise)
@@ -267,7 +267,7 @@ def add_awgn(rng:np.random.Generator, # random generator
     noise += x
     return noise
 
-# %% ../nbs/02_signals.ipynb #6c1eae45
+# %% ../nbs/02_signals.ipynb #ae108a7a
 def xcorr_delay_samples(x, # (..., L) reference reception
                         y, # (..., L) delayed reception (leading dims broadcast with `x`)
                         taper='hann', # window applied to `x` (a `scipy.signal.get_window` spec); None for circular signals
@@ -299,13 +299,15 @@ def xcorr_delay_samples(x, # (..., L) reference reception
         tau = tau - np.clip(np.where(g2 < 0, g1 / np.where(g2 < 0, g2, -1.0), 0.0), -0.5 / upsample, 0.5 / upsample)
     return tau - n * np.ceil((tau - n / 2) / n)
 
-# %% ../nbs/02_signals.ipynb #fad3ebc0
+# %% ../nbs/02_signals.ipynb #37440d14
 def rms_bandwidth_hz(x, # (..., L) complex baseband
                      sample_rate_hz:float, # sample rate, Hz
+                     window=None, # None: the record as it is (circular); or a `scipy.signal.get_window` spec, e.g. 'hann'
                     ) -> np.ndarray: # (...,) RMS bandwidth around the spectral centroid, Hz (0 for an all-zero row)
-    "RMS bandwidth of each row of `x` about its spectral centroid, Hz."
+    "RMS bandwidth of each row of `x` about its spectral centroid, Hz; `window` tapers a finite record first."
     x = _as_signal(x)
     if not (np.isfinite(sample_rate_hz) and sample_rate_hz > 0): raise ValueError(f"sample_rate_hz={sample_rate_hz!r}: expected a positive rate in Hz")
+    if window is not None: x = x * scipy.signal.get_window(window, x.shape[-1])
     spec = sfft.fft(x, axis=-1)
     power = spec.real ** 2 + spec.imag ** 2
     total = power.sum(axis=-1, keepdims=True)

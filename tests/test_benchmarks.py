@@ -24,3 +24,14 @@ def test_simulate_store_smoke(tmp_path):
     for name in ('crlb_map', 'network_map', 'snr_histograms', 'example_iq'):
         assert (report / f'{name}.png').stat().st_size > 1000
         assert (report / f'{name}.pdf').stat().st_size > 1000
+
+
+def test_baselines_smoke(tmp_path):
+    report = tmp_path / 'report'
+    run_benchmark('baselines', tmp_path, stores=[str(tmp_path / 'g.zarr'), str(tmp_path / 'u.zarr')],
+                  presets=['websdr_gnss', 'websdr_unsynced'], n_samples=256, out=str(report))
+    text = (report / 'baselines.md').read_text()
+    for method in ('tdoa', 'rss', 'combined', 'centroid'):
+        assert method in text
+    for name in ('error_cdf', 'error_vs_crlb', 'error_vs_snr', 'error_vs_receivers'):
+        assert (report / f'{name}.png').stat().st_size > 1000
