@@ -30,7 +30,7 @@ sync-check: export
 	@echo "notebooks, package and README are in sync"
 
 test-nb: install
-	$(BIN)/nbdev_test --n_workers 2
+	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2
 
 test-py: install
 	$(BIN)/pytest -q tests
