@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # report profile: smoke (CI-sized), cpu (the full report on a 2-core machine)
 PROFILE ?= cpu
 
-.PHONY: install export sync-check test test-nb test-py report report-simulator report-baselines clean-store
+.PHONY: install export sync-check test test-nb test-py report report-simulator report-baselines report-train report-export report-registry clean-store
 
 $(STAMP): settings.ini setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -60,7 +60,37 @@ report-baselines: install
 	$(PAPERMILL) nbs/benchmarks/baselines.ipynb reports/$(PROFILE)/baselines/baselines.ipynb \
 	  -y "{stores: [../../data/websdr_gnss_$(PROFILE).zarr, ../../data/websdr_unsynced_$(PROFILE).zarr], presets: [websdr_gnss, websdr_unsynced], n_samples: $(N_BASELINE), out: ../../reports/$(PROFILE)/baselines}"
 
-report: install report-simulator report-baselines
+# training benchmark: every architecture of TRAIN_ARCHS on the profile's websdr_gnss store
+TRAIN_ARCHS := triangulation_mlp iq_resnet18 tdoa_gccnet
+EPOCHS_smoke := 1
+EPOCHS_cpu := 8
+EPOCHS_gpu := 30
+SIZE_smoke := tiny
+SIZE_cpu := small
+SIZE_gpu := full
+# iq_resnet18 'small' trains at a few dozen samples/s on 2 cores: the cpu report uses 'tiny'
+SIZE_cpu_iq_resnet18 := tiny
+train_size = $(or $(SIZE_$(PROFILE)_$(1)),$(SIZE_$(PROFILE)))
+
+report-train: $(addprefix report-train-,$(TRAIN_ARCHS))
+
+report-train-%: install report-simulator
+	mkdir -p reports/$(PROFILE)/train/$*
+	$(PAPERMILL) nbs/benchmarks/train_arch.ipynb reports/$(PROFILE)/train/$*/train_arch.ipynb \
+	  -p arch $* -p size $(call train_size,$*) -p store ../../data/websdr_gnss_$(PROFILE).zarr -p n_samples $(N_SAMPLES) \
+	  -p epochs $(EPOCHS_$(PROFILE)) -p out ../../reports/$(PROFILE)/train
+
+report-export: install
+	mkdir -p reports/$(PROFILE)/export
+	$(PAPERMILL) nbs/benchmarks/export_latency.ipynb reports/$(PROFILE)/export/export_latency.ipynb \
+	  -p archs $(shell echo $(TRAIN_ARCHS) | tr ' ' ',') -p size $(SIZE_$(PROFILE)) -p report_dir ../../reports/$(PROFILE)/export
+
+report-registry: install
+	$(BIN)/heimdall-models --sizes tiny small full --results-dir reports/$(PROFILE) > reports/$(PROFILE)/registry.md
+	cat reports/$(PROFILE)/registry.md
+
+report: install report-simulator report-baselines report-train report-export
+	$(MAKE) report-registry PROFILE=$(PROFILE)
 
 clean-store:
 	rm -rf data/*.zarr

@@ -1,4 +1,5 @@
 """The papermill benchmark notebooks, executed end to end at smoke size (nbdev_test skips nbs/benchmarks)."""
+import json, math
 from pathlib import Path
 
 import papermill as pm
@@ -35,3 +36,20 @@ def test_baselines_smoke(tmp_path):
         assert method in text
     for name in ('error_cdf', 'error_vs_crlb', 'error_vs_snr', 'error_vs_receivers'):
         assert (report / f'{name}.png').stat().st_size > 1000
+
+
+def test_train_arch_smoke(tmp_path):
+    report = tmp_path / 'report'
+    run_benchmark('train_arch', tmp_path, arch='tdoa_gccnet', size='tiny', store=str(tmp_path / 'g.zarr'), n_samples=300,
+                  epochs=1, latency_repeats=2, out=str(report))
+    metrics = json.loads((report / 'tdoa_gccnet' / 'metrics.json').read_text())
+    assert metrics['val_samples'] > 0 and metrics['onnx_max_rel_diff'] <= 1e-4
+    for key in ('val_p68_m', 'crlb_rmse_m', 'baseline_p68_m', 'onnx_latency_ms_b1', 'train_samples_per_s'):
+        assert math.isfinite(metrics[key]), key
+    assert (report / 'tdoa_gccnet' / 'tdoa_gccnet_tiny.onnx').exists()
+
+
+def test_export_latency_smoke(tmp_path):
+    report = tmp_path / 'report'
+    run_benchmark('export_latency', tmp_path, archs='triangulation_mlp', repeats=2, warmup=1, report_dir=str(report))
+    assert 'triangulation_mlp' in (report / 'latency.md').read_text()
