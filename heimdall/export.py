@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['MIN_OPSET', 'random_batch', 'export_onnx', 'onnx_parity', 'latency_table']
 
-# %% ../nbs/19_export.ipynb #28cb00a4
+# %% ../nbs/19_export.ipynb #25be669a
 import json
 import logging
 import pathlib
@@ -21,11 +21,12 @@ import torch
 from torch import nn
 
 import heimdall
-from .inference import ONNX_INPUTS, ONNX_OUTPUTS, EnuNormalizer, OnnxLocalizer
+from .inference import ONNX_INPUTS, ONNX_OUTPUTS, OnnxLocalizer
+from .frames import Normalizer
 from .models.core import LocalizationModel, build_model
 from .store import SCHEMA_VERSION
 
-# %% ../nbs/19_export.ipynb #4aa87adb
+# %% ../nbs/19_export.ipynb #a55de0b3
 def random_batch(batch_size:int, # B
                  n_receivers:int=7, # R
                  n_time:int=1024, # T, samples per receiver
@@ -57,7 +58,7 @@ def _as_inputs(batch) -> tuple:
     iq, mask, rx_pos = (torch.as_tensor(np.asarray(v) if not torch.is_tensor(v) else v) for v in batch)
     return iq.float().cpu(), mask.bool().cpu(), rx_pos.float().cpu()
 
-# %% ../nbs/19_export.ipynb #82e74854
+# %% ../nbs/19_export.ipynb #6177f4d2
 MIN_OPSET = 17
 
 def _unwrap(module_or_model) -> tuple:
@@ -78,7 +79,7 @@ def _normalizer_dict(normalizer) -> dict | None:
     if normalizer is None: return None
     if hasattr(normalizer, 'to_dict'): normalizer = normalizer.to_dict()
     elif isinstance(normalizer, str): normalizer = json.loads(normalizer)
-    return EnuNormalizer.from_dict(dict(normalizer)).to_dict()
+    return Normalizer.from_dict(dict(normalizer)).to_dict()
 
 @contextmanager
 def _quiet_exporter():
@@ -144,7 +145,7 @@ def export_onnx(module_or_model, # `LocalizationModel`, or a module holding one 
     onnx.save_model(proto, path)
     return path
 
-# %% ../nbs/19_export.ipynb #480e9e6f
+# %% ../nbs/19_export.ipynb #fd78b2fd
 def onnx_parity(model, # the exported `LocalizationModel` (or a module holding one)
                 onnx_path, # its ONNX file
                 batch, # dict or (iq, mask, rx_pos) tuple, numpy arrays or tensors, any batch size
@@ -168,7 +169,7 @@ def onnx_parity(model, # the exported `LocalizationModel` (or a module holding o
         out['max_rel_diff'] = max(out['max_rel_diff'], out[f'{name}_rel_diff'])
     return out
 
-# %% ../nbs/19_export.ipynb #2483aeed
+# %% ../nbs/19_export.ipynb #c0185717
 def _model_from_metadata(meta:dict) -> LocalizationModel:
     "A freshly initialised model with the architecture and hyperparameters recorded in ONNX `meta`."
     return build_model(**meta['hparams'])
