@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['pair_features', 'TDOAGCCNet']
 
-# %% ../../nbs/14_models.tdoa_gccnet.ipynb #9124f080
+# %% ../../nbs/14_models.tdoa_gccnet.ipynb #7025196e
 import torch
 from torch import nn
 
@@ -14,7 +14,7 @@ from .core import GaussianHead, LocalizationModel, masked_max, masked_mean, regi
 from .mlp import dense_stack, measured_features
 from ..propagation import SPEED_OF_LIGHT_M_S
 
-# %% ../../nbs/14_models.tdoa_gccnet.ipynb #ab3f48e2
+# %% ../../nbs/14_models.tdoa_gccnet.ipynb #390922f7
 def pair_features(range_diff:torch.Tensor, # (B, P) peak range difference d_i - d_j of each pair, normalised units
                   rx_features:torch.Tensor, # (B, R, F) per-receiver features, positions in the last 3 columns
                   i:torch.Tensor, # (P,) first receiver of each pair
@@ -27,7 +27,7 @@ def pair_features(range_diff:torch.Tensor, # (B, P) peak range difference d_i - 
     length = torch.sqrt(torch.clamp(baseline.pow(2).sum(-1), min=min_baseline ** 2))
     return torch.cat([range_diff[..., None], (range_diff / length)[..., None], length[..., None], baseline, fi, fj], -1)
 
-# %% ../../nbs/14_models.tdoa_gccnet.ipynb #6ed90d43
+# %% ../../nbs/14_models.tdoa_gccnet.ipynb #64730a7d
 @register
 class TDOAGCCNet(LocalizationModel):
     "Physics-informed set network over GCC-PHAT receiver pairs (correlation, range difference, geometry) and receiver power."
