@@ -6,7 +6,7 @@
 __all__ = ['CLAIMS_FILE', 'NEW_ARCHITECTURES', 'MEASURED_KEYS', 'original_claims', 'registry_table', 'models_parser',
            'models_main']
 
-# %% ../nbs/17_registry.ipynb #830fe541
+# %% ../nbs/17_registry.ipynb #d6a97e45
 import argparse
 import importlib.resources
 import json
@@ -16,10 +16,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .models.core import INPUT_KINDS, REGISTRY, SIZE_NAMES, build_model
-from .models import iq_resnet, mlp, tdoa_gccnet  # noqa: F401  importing an architecture module registers it
+from .models.core import INPUT_KINDS, REGISTRY, SIZE_NAMES, build_model, load_architectures
 
-# %% ../nbs/17_registry.ipynb #430300f4
+# %% ../nbs/17_registry.ipynb #62a42fb5
 CLAIMS_FILE = 'original_registry_claims.csv'  # package data file in heimdall/resources/
 NEW_ARCHITECTURES = {  # architectures the original registry never had: arch id -> (family, input kind)
     'tdoa_gccnet': ('physics-informed: GCC-PHAT of receiver pairs + receiver geometry', 'gcc'),
@@ -31,7 +30,7 @@ def original_claims() -> pd.DataFrame:
     with importlib.resources.as_file(importlib.resources.files('heimdall') / 'resources' / CLAIMS_FILE) as path:
         return pd.read_csv(path, comment='#')
 
-# %% ../nbs/17_registry.ipynb #6251b67f
+# %% ../nbs/17_registry.ipynb #446f2c18
 def _newest_measurements(results_dir) -> dict:
     "arch id -> (metrics dict, path) of the newest `metrics.json` under `results_dir` (by modification time)."
     newest = {}
@@ -58,6 +57,7 @@ def registry_table(sizes=('tiny',), # size presets whose parameter counts are co
     sizes = (sizes,) if isinstance(sizes, str) else tuple(sizes)
     bad = [s for s in sizes if s not in SIZE_NAMES]
     if bad or not sizes: raise ValueError(f'sizes={sizes!r}: expected a non-empty subset of {SIZE_NAMES}')
+    load_architectures()  # every architecture module of heimdall.models registers itself on import
     claims = original_claims().set_index('id')
     ids = list(claims.index) + [a for a in NEW_ARCHITECTURES if a not in claims.index]
     ids += sorted(a for a in REGISTRY if a not in ids)
@@ -78,7 +78,7 @@ def registry_table(sizes=('tiny',), # size presets whose parameter counts are co
     table = pd.DataFrame(rows)
     return table.astype({f'params_{s}': 'Int64' for s in sizes})
 
-# %% ../nbs/17_registry.ipynb #1761207f
+# %% ../nbs/17_registry.ipynb #0fc64677
 def models_parser() -> argparse.ArgumentParser:
     "The argument parser of `heimdall-models`."
     p = argparse.ArgumentParser(prog='heimdall-models', description='Print the architecture registry: claims of the original project beside measured numbers.')

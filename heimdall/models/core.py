@@ -4,14 +4,17 @@
 
 # %% auto #0
 __all__ = ['LOG_SIGMA_MIN', 'LOG_SIGMA_MAX', 'RHO_MAX', 'INPUT_KINDS', 'SIZE_NAMES', 'REGISTRY', 'GaussianHead', 'masked_mean',
-           'masked_max', 'zero_masked', 'LocalizationModel', 'register', 'build_model', 'contract_checks']
+           'masked_max', 'zero_masked', 'LocalizationModel', 'register', 'load_architectures', 'build_model',
+           'contract_checks']
 
-# %% ../../nbs/11_models.core.ipynb #f173692c
+# %% ../../nbs/11_models.core.ipynb #81bc127f
 import copy
 import dataclasses
+import importlib
 import inspect
 import json
 import math
+import pkgutil
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -22,13 +25,13 @@ from torch import nn
 
 from ..frames import Normalizer
 
-# %% ../../nbs/11_models.core.ipynb #1c7c7506
+# %% ../../nbs/11_models.core.ipynb #60591551
 LOG_SIGMA_MIN, LOG_SIGMA_MAX = math.log(1e-4), math.log(3.0)  # bounds of log sigma, normalised units
 RHO_MAX = 0.95  # bound of |rho|
 INPUT_KINDS = ('iq', 'spectrogram', 'features', 'gcc')  # what an architecture looks at first
 SIZE_NAMES = ('tiny', 'small', 'full')  # size presets every architecture defines
 
-# %% ../../nbs/11_models.core.ipynb #d6d7f742
+# %% ../../nbs/11_models.core.ipynb #35260108
 class GaussianHead(nn.Module):
     "Hidden features `h: (B, H)` -> `loc: (B, 2)` and bounded `cov_params: (B, 3)` = (log sigma_e, log sigma_n, rho)."
     def __init__(self, in_features:int, # H, size of the hidden features
@@ -52,7 +55,7 @@ class GaussianHead(nn.Module):
         rho = RHO_MAX * torch.tanh(out[:, 4:5])
         return out[:, :2], torch.cat([log_sigma, rho], 1)
 
-# %% ../../nbs/11_models.core.ipynb #d64e6a0e
+# %% ../../nbs/11_models.core.ipynb #4f9ff30a
 def _check_pool_args(x:torch.Tensor, mask:torch.Tensor):
     "Raise a ValueError unless `x` is (B, R, C) and `mask` is a (B, R) bool tensor."
     if x.dim() != 3: raise ValueError(f'x shape {tuple(x.shape)}: expected (B, R, C) per-receiver features')
@@ -84,7 +87,7 @@ def zero_masked(iq:torch.Tensor, # (B, R, ...) per-receiver data, e.g. iq (B, R,
         raise ValueError(f'mask shape {tuple(mask.shape)} dtype {mask.dtype}: expected bool (B, R) = {tuple(iq.shape[:2])} of iq')
     return torch.where(mask.reshape(*mask.shape, *(1,) * (iq.dim() - 2)), iq, 0.0)
 
-# %% ../../nbs/11_models.core.ipynb #233bec86
+# %% ../../nbs/11_models.core.ipynb #27e7b46d
 def _is_exporting() -> bool:
     "True while torch.export / ONNX export / tracing runs the model (Python-side checks are skipped then)."
     return torch.compiler.is_exporting() or torch.jit.is_tracing() or torch.onnx.is_in_onnx_export()
@@ -158,7 +161,7 @@ class LocalizationModel(nn.Module):
         return dict(arch_id=self.arch_id, size=self.size, n_receivers=self.n_receivers, n_time=self.n_time,
                     sample_rate_hz=self.sample_rate_hz, **self.size_kwargs)
 
-# %% ../../nbs/11_models.core.ipynb #b4695162
+# %% ../../nbs/11_models.core.ipynb #9bb0ec5d
 REGISTRY: dict = {}  # arch_id -> LocalizationModel subclass
 
 def register(cls:type, # `LocalizationModel` subclass with `arch_id`, `family`, `input_kind`, `set_invariant` and `SIZES`
@@ -185,6 +188,13 @@ def register(cls:type, # `LocalizationModel` subclass with `arch_id`, `family`, 
     REGISTRY[cls.arch_id] = cls
     return cls
 
+def load_architectures() -> dict:
+    "Import every module of `heimdall.models`, so each architecture is in `REGISTRY`; returns `REGISTRY`."
+    import heimdall.models
+    for m in pkgutil.iter_modules(heimdall.models.__path__):
+        importlib.import_module(f'heimdall.models.{m.name}')
+    return REGISTRY
+
 def build_model(arch_id:str, # registered architecture id
                 size:str|None='tiny', # size preset in the class's SIZES ('tiny', 'small', 'full'); None = constructor defaults
                 n_receivers:int=7, # R
@@ -193,6 +203,7 @@ def build_model(arch_id:str, # registered architecture id
                 **overrides, # constructor kwargs replacing the preset's
                ) -> LocalizationModel:
     "A new `arch_id` model of preset `size` for `n_receivers` x `n_time` IQ at `sample_rate_hz`, with `overrides`."
+    if arch_id not in REGISTRY: load_architectures()  # architecture modules register themselves when imported
     if arch_id not in REGISTRY: raise ValueError(f'arch_id={arch_id!r}: expected one of {sorted(REGISTRY)}')
     cls = REGISTRY[arch_id]
     if size is not None and size not in cls.SIZES:
@@ -206,7 +217,7 @@ def build_model(arch_id:str, # registered architecture id
     model.size = size
     return model
 
-# %% ../../nbs/11_models.core.ipynb #dedc5601
+# %% ../../nbs/11_models.core.ipynb #5ac71809
 def _contract_inputs(model:LocalizationModel, batch_size:int, generator:torch.Generator) -> tuple:
     "Random contract inputs for `model`: noisy IQ with per-receiver power, positions of order one, >= 1 present receiver."
     R, T = model.n_receivers, model.n_time
