@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['MIN_OPSET', 'random_batch', 'export_onnx', 'onnx_parity', 'latency_table']
 
-# %% ../nbs/19_export.ipynb #25be669a
+# %% ../nbs/19_export.ipynb #15c73cc0
 import json
 import logging
 import pathlib
@@ -26,7 +26,7 @@ from .frames import Normalizer
 from .models.core import LocalizationModel, build_model
 from .store import SCHEMA_VERSION
 
-# %% ../nbs/19_export.ipynb #a55de0b3
+# %% ../nbs/19_export.ipynb #0ac5380e
 def random_batch(batch_size:int, # B
                  n_receivers:int=7, # R
                  n_time:int=1024, # T, samples per receiver
@@ -58,7 +58,7 @@ def _as_inputs(batch) -> tuple:
     iq, mask, rx_pos = (torch.as_tensor(np.asarray(v) if not torch.is_tensor(v) else v) for v in batch)
     return iq.float().cpu(), mask.bool().cpu(), rx_pos.float().cpu()
 
-# %% ../nbs/19_export.ipynb #6177f4d2
+# %% ../nbs/19_export.ipynb #bf3df9a9
 MIN_OPSET = 17
 
 def _unwrap(module_or_model) -> tuple:
@@ -145,7 +145,7 @@ def export_onnx(module_or_model, # `LocalizationModel`, or a module holding one 
     onnx.save_model(proto, path)
     return path
 
-# %% ../nbs/19_export.ipynb #fd78b2fd
+# %% ../nbs/19_export.ipynb #2421db43
 def onnx_parity(model, # the exported `LocalizationModel` (or a module holding one)
                 onnx_path, # its ONNX file
                 batch, # dict or (iq, mask, rx_pos) tuple, numpy arrays or tensors, any batch size
@@ -169,7 +169,7 @@ def onnx_parity(model, # the exported `LocalizationModel` (or a module holding o
         out['max_rel_diff'] = max(out['max_rel_diff'], out[f'{name}_rel_diff'])
     return out
 
-# %% ../nbs/19_export.ipynb #c0185717
+# %% ../nbs/19_export.ipynb #af6e30b0
 def _model_from_metadata(meta:dict) -> LocalizationModel:
     "A freshly initialised model with the architecture and hyperparameters recorded in ONNX `meta`."
     return build_model(**meta['hparams'])
