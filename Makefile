@@ -12,7 +12,7 @@ PROFILE ?= cpu
 
 $(STAMP): settings.ini setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q torch==2.14.1
+	$(BIN)/pip install -q torch==2.14.1 torchvision==0.29.1
 	$(BIN)/pip install -q -e ".[dev,mlflow]"
 	touch $(STAMP)
 

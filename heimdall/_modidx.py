@@ -419,4 +419,8 @@ d = { 'settings': { 'branch': 'main',
                                 'heimdall.train.load_module': ('train.html#load_module', 'heimdall/train.py'),
                                 'heimdall.train.localization_metrics': ('train.html#localization_metrics', 'heimdall/train.py'),
                                 'heimdall.train.train_main': ('train.html#train_main', 'heimdall/train.py'),
-                                'heimdall.train.train_parser': ('train.html#train_parser', 'heimdall/train.py')}}}
+                                'heimdall.train.train_parser': ('train.html#train_parser', 'heimdall/train.py')},
+            'heimdall.trial': { 'heimdall.trial.architecture_trial': ('trial.html#architecture_trial', 'heimdall/trial.py'),
+                                'heimdall.trial.evaluate': ('trial.html#evaluate', 'heimdall/trial.py'),
+                                'heimdall.trial.quick_train': ('trial.html#quick_train', 'heimdall/trial.py'),
+                                'heimdall.trial.toy_splits': ('trial.html#toy_splits', 'heimdall/trial.py')}}}
