@@ -8,9 +8,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib.util
+import json
 import logging
 import math
 import pathlib
+import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -240,6 +242,8 @@ def fit(arch:str, # registered architecture id
         limit_val_batches=None, # int or fraction of the validation batches per epoch (None: all)
         accelerator:str='auto', # 'cpu', 'gpu', ... ('auto' picks a GPU when there is one)
         patience:int=5, # EarlyStopping patience, epochs without a better val_loss
+        model_kwargs:dict|None=None, # constructor overrides of the size preset (JSON-able; saved in the checkpoint)
+        progress:bool=False, # show progress: Lightning's bar in a terminal, else one line per epoch on stdout
        ) -> FitResult:
     "Train `arch` (`size`) on `store` for up to `epochs` epochs; checkpoints, logs and (optionally) MLflow under `out`."
     if tracking not in TRACKING: raise ValueError(f"tracking={tracking!r}: expected one of {TRACKING}")
@@ -258,18 +262,20 @@ def fit(arch:str, # registered architecture id
             got, want = (dm.n_receivers, dm.n_time), (hparams['n_receivers'], hparams['n_time'])
             if got != want: raise ValueError(f"store={str(store)!r}: (receivers, time) {got}, the checkpoint's model takes {want}")
         else:
-            module = LocalizationModule(arch, size, dm.n_receivers, dm.n_time, dm.sample_rate_hz, dm.normalizer, lr)
+            module = LocalizationModule(arch, size, dm.n_receivers, dm.n_time, dm.sample_rate_hz, dm.normalizer, lr, model_kwargs=model_kwargs)
         loggers = [_csv_logger(out, arch, run_info.get('csv_version'))]
         if tracking == 'mlflow': loggers.append(_mlflow_logger(out, run_info.get('mlflow_run_id')))
         if resume is None:
             for lg in loggers: lg.log_hyperparams(dict(store=str(store), batch_size=batch_size, seed=seed, devices=devices, strategy=str(strategy)))
         checkpoint = ModelCheckpoint(monitor='val_loss', mode='min', save_top_k=1, save_last=True, filename='best-{epoch:03d}')
         throughput = _Throughput()
+        bar = progress and sys.stdout.isatty()
+        extra = [_EpochLine(epochs)] if progress and not bar else []
         n_batches = -(-dm.split_sizes['train'] // batch_size)
         trainer = pl.Trainer(max_epochs=epochs, max_steps=max_steps, accelerator=accelerator, devices=devices, strategy=strategy,
-                             logger=loggers, callbacks=[checkpoint, EarlyStopping('val_loss', patience=patience), LearningRateMonitor('epoch'), throughput],
+                             logger=loggers, callbacks=[checkpoint, EarlyStopping('val_loss', patience=patience), LearningRateMonitor('epoch'), throughput, *extra],
                              limit_train_batches=limit_train_batches, limit_val_batches=limit_val_batches,
-                             log_every_n_steps=max(1, min(50, n_batches)), enable_progress_bar=False, enable_model_summary=False,
+                             log_every_n_steps=max(1, min(50, n_batches)), enable_progress_bar=bar, deterministic='warn', enable_model_summary=False,
                              default_root_dir=out)
         module.run_info = dict(tracking=tracking, csv_version=loggers[0].version,
                                mlflow_run_id=loggers[1].run_id if tracking == 'mlflow' and rank_zero_only.rank == 0 else None)
@@ -287,11 +293,29 @@ def fit(arch:str, # registered architecture id
                                                             train_samples_per_s=result.train_samples_per_s))
     return result
 
+class _EpochLine(Callback):
+    "One line per finished epoch on stdout (progress where no terminal shows Lightning's bar, e.g. papermill or a log file)."
+    def __init__(self, epochs:int): self.epochs, self._t0 = epochs, None
+    def on_train_epoch_start(self, trainer, pl_module): self._t0 = self._t0 or time.perf_counter()
+    def on_validation_epoch_end(self, trainer, pl_module):
+        if trainer.sanity_checking or not trainer.is_global_zero: return
+        m = {k: float(v) for k, v in trainer.callback_metrics.items()}
+        print(f"epoch {trainer.current_epoch + 1}/{self.epochs}: train_loss {m.get('train_loss_epoch', math.nan):.4f}, "
+              f"val_loss {m.get('val_loss', math.nan):.4f}, val P68 {m.get('val_p68_m', math.nan):.0f} m, "
+              f"{time.perf_counter() - (self._t0 or time.perf_counter()):.0f} s", flush=True)
+
+
 # %% ../nbs/18_train.ipynb #4a4d38f0
 def _positive_float(s:str) -> float:
     try: v = float(s)
     except ValueError: raise argparse.ArgumentTypeError(f"{s!r}: expected a positive number")
     if not (math.isfinite(v) and v > 0): raise argparse.ArgumentTypeError(f"{v}: expected a positive number")
+    return v
+
+def _json_object(s:str) -> dict:
+    try: v = json.loads(s)
+    except ValueError as e: raise argparse.ArgumentTypeError(f"{s!r}: expected a JSON object ({e})")
+    if not isinstance(v, dict): raise argparse.ArgumentTypeError(f"{s!r}: expected a JSON object, got {type(v).__name__}")
     return v
 
 def train_parser() -> argparse.ArgumentParser:
@@ -309,6 +333,9 @@ def train_parser() -> argparse.ArgumentParser:
     p.add_argument('--tracking', choices=TRACKING, default='csv', help='csv, or mlflow (CSV plus MLflow, ONNX artifact, model registry)')
     p.add_argument('--num-workers', type=_non_negative_int, default=0, help='DataLoader worker processes')
     p.add_argument('--seed', type=_non_negative_int, default=0, help='seed of weights and data order')
+    p.add_argument('--model-kwargs', type=_json_object, default=None, metavar='JSON',
+                   help='constructor overrides of the size preset as a JSON object, e.g. \'{"hidden": 64}\'')
+    p.add_argument('--quiet', action='store_true', help='no progress bar or per-epoch lines')
     return p
 
 def train_main(argv:list|None=None) -> int:
@@ -317,7 +344,8 @@ def train_main(argv:list|None=None) -> int:
     a = p.parse_args(argv)
     try:
         r = fit(a.arch, a.store, size=a.size, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, out=a.out, resume=a.resume,
-                tracking=a.tracking, seed=a.seed, num_workers=a.num_workers)
+                tracking=a.tracking, seed=a.seed, num_workers=a.num_workers,
+                model_kwargs=a.model_kwargs, progress=not a.quiet)
     except (StoreError, ValueError, ImportError) as e:
         p.exit(2, f"{p.prog}: error: {' '.join(str(e).split())}\n")
     m = r.metrics
