@@ -5,10 +5,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# report profile: smoke (CI-sized), cpu (the full report on a 2-core machine)
+# report profile: smoke (CI-sized), cpu (the full report on a 2-core machine), gpu (full sizes, 100k-sample stores)
 PROFILE ?= cpu
 
-.PHONY: install export sync-check test test-nb test-py report report-simulator report-baselines report-train report-export report-registry clean-store
+.PHONY: install export sync-check test test-nb test-py report report-simulator report-bench report-registry lab clean-store
 
 $(STAMP): settings.ini setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,14 +32,17 @@ sync-check: export
 test-nb: install
 	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2
 
+# pytest: the smoke benchmark end to end (tests/), then every benchmark notebook at its default, smoke-sized parameters (nbval)
 test-py: install
 	$(BIN)/pytest -q tests
+	$(BIN)/pytest -q --nbval-lax -p no:cacheprovider nbs/benchmarks
 
 test: install sync-check test-nb test-py
 
-# store size per profile: smoke is CI-sized, cpu is the full report on a 2-core machine
+# `make report`: the simulator report, then the benchmark of PROFILE (every registered architecture and the classical
+# estimators on the training and held-out test stores of both sync modes), then the registry with the measured columns.
 N_SAMPLES_smoke := 500
-N_SAMPLES_cpu := 10000
+N_SAMPLES_cpu := 4000
 N_SAMPLES_gpu := 100000
 N_SAMPLES ?= $(N_SAMPLES_$(PROFILE))
 PAPERMILL := $(BIN)/papermill -k python3 --cwd nbs/benchmarks --no-progress-bar
@@ -47,50 +50,23 @@ PAPERMILL := $(BIN)/papermill -k python3 --cwd nbs/benchmarks --no-progress-bar
 report-simulator: install
 	mkdir -p reports/$(PROFILE)/simulator
 	$(PAPERMILL) nbs/benchmarks/simulate_store.ipynb reports/$(PROFILE)/simulator/simulate_store.ipynb \
-	  -p preset websdr_gnss -p n_samples $(N_SAMPLES) -p out ../../data/websdr_gnss_$(PROFILE).zarr \
-	  -p report_dir ../../reports/$(PROFILE)/simulator
+	  -p preset websdr_gnss -p n_samples $(N_SAMPLES) -p out ../../data/$(PROFILE)/websdr_gnss_simulator.zarr \
+	  -p report_dir ../../reports/$(PROFILE)/simulator -p throughput_samples 2000 -p throughput_repeats 3 -p map_grid 60
 
-N_BASELINE_smoke := 300
-N_BASELINE_cpu := 2000
-N_BASELINE_gpu := 10000
-N_BASELINE ?= $(N_BASELINE_$(PROFILE))
-
-report-baselines: install
-	mkdir -p reports/$(PROFILE)/baselines
-	$(PAPERMILL) nbs/benchmarks/baselines.ipynb reports/$(PROFILE)/baselines/baselines.ipynb \
-	  -y "{stores: [../../data/websdr_gnss_$(PROFILE).zarr, ../../data/websdr_unsynced_$(PROFILE).zarr], presets: [websdr_gnss, websdr_unsynced], n_samples: $(N_BASELINE), out: ../../reports/$(PROFILE)/baselines}"
-
-# training benchmark: every architecture of TRAIN_ARCHS on the profile's websdr_gnss store
-TRAIN_ARCHS := triangulation_mlp iq_resnet18 tdoa_gccnet
-EPOCHS_smoke := 1
-EPOCHS_cpu := 8
-EPOCHS_gpu := 30
-SIZE_smoke := tiny
-SIZE_cpu := small
-SIZE_gpu := full
-# iq_resnet18 'small' trains at a few dozen samples/s on 2 cores: the cpu report uses 'tiny'
-SIZE_cpu_iq_resnet18 := tiny
-train_size = $(or $(SIZE_$(PROFILE)_$(1)),$(SIZE_$(PROFILE)))
-
-report-train: $(addprefix report-train-,$(TRAIN_ARCHS))
-
-report-train-%: install report-simulator
-	mkdir -p reports/$(PROFILE)/train/$*
-	$(PAPERMILL) nbs/benchmarks/train_arch.ipynb reports/$(PROFILE)/train/$*/train_arch.ipynb \
-	  -p arch $* -p size $(call train_size,$*) -p store ../../data/websdr_gnss_$(PROFILE).zarr -p n_samples $(N_SAMPLES) \
-	  -p epochs $(EPOCHS_$(PROFILE)) -p out ../../reports/$(PROFILE)/train
-
-report-export: install
-	mkdir -p reports/$(PROFILE)/export
-	$(PAPERMILL) nbs/benchmarks/export_latency.ipynb reports/$(PROFILE)/export/export_latency.ipynb \
-	  -p archs $(shell echo $(TRAIN_ARCHS) | tr ' ' ',') -p size $(SIZE_$(PROFILE)) -p report_dir ../../reports/$(PROFILE)/export
+# heimdall-bench skips finished runs: after an interruption, `make report` resumes; BENCH_ARGS=--force re-runs them
+report-bench: install
+	$(BIN)/heimdall-bench --profile $(PROFILE) $(BENCH_ARGS)
 
 report-registry: install
 	$(BIN)/heimdall-models --sizes tiny small full --results-dir reports/$(PROFILE) > reports/$(PROFILE)/registry.md
 	cat reports/$(PROFILE)/registry.md
 
-report: install report-simulator report-baselines report-train report-export
+report: install report-simulator report-bench
 	$(MAKE) report-registry PROFILE=$(PROFILE)
 
+# JupyterLab on the notebooks
+lab: install
+	$(BIN)/jupyter lab --notebook-dir nbs
+
 clean-store:
-	rm -rf data/*.zarr
+	rm -rf data/*/ data/*.zarr

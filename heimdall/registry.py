@@ -15,6 +15,7 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+import torch
 
 from .models.core import INPUT_KINDS, REGISTRY, SIZE_NAMES, build_model, load_architectures
 
@@ -22,8 +23,9 @@ from .models.core import INPUT_KINDS, REGISTRY, SIZE_NAMES, build_model, load_ar
 CLAIMS_FILE = 'original_registry_claims.csv'  # package data file in heimdall/resources/
 NEW_ARCHITECTURES = {  # architectures the original registry never had: arch id -> (family, input kind)
     'tdoa_gccnet': ('physics-informed: GCC-PHAT of receiver pairs + receiver geometry', 'gcc'),
+    'tdoa_unrolled': ('physics-informed: learned pair delays + unrolled Gauss-Newton multilateration', 'gcc'),
 }
-MEASURED_KEYS = ('size', 'val_p68_m', 'onnx_latency_ms_b1', 'crlb_rmse_m')  # read from metrics.json as measured_<key>
+MEASURED_KEYS = ('p68_m', 'median_error_over_crlb', 'tier', 'crlb_p68_m')  # per sync mode, from the report's results.csv: measured_<mode>_<key>
 
 def original_claims() -> pd.DataFrame:
     "The original registry's unmeasured claims, one row per architecture `id`, from the package data CSV."
@@ -31,29 +33,44 @@ def original_claims() -> pd.DataFrame:
         return pd.read_csv(path, comment='#')
 
 # %% ../nbs/17_registry.ipynb #446f2c18
-def _newest_measurements(results_dir) -> dict:
-    "arch id -> (metrics dict, path) of the newest `metrics.json` under `results_dir` (by modification time)."
-    newest = {}
+def _newest_results(results_dir) -> tuple:
+    "(table, path) of the newest benchmark `results.csv` under `results_dir` (by modification time), or (None, None)."
     root = Path(results_dir)
-    for path in sorted(root.glob('**/metrics.json')) if root.is_dir() else []:
-        try:
-            metrics = json.loads(path.read_text())
-            arch = metrics['arch']
-        except (OSError, ValueError, KeyError, TypeError) as e:
-            warnings.warn(f'{path}: skipped, expected a JSON object with an "arch" key ({type(e).__name__}: {e})')
+    found = []
+    for path in sorted(root.glob('**/results.csv')) if root.is_dir() else []:
+        try: table = pd.read_csv(path)
+        except (OSError, ValueError) as e:
+            warnings.warn(f'{path}: skipped, expected a benchmark results table ({type(e).__name__}: {e})')
             continue
-        mtime = path.stat().st_mtime
-        if arch not in newest or mtime >= newest[arch][0]: newest[arch] = (mtime, metrics, path)
-    return {arch: (metrics, path) for arch, (_, metrics, path) in newest.items()}
+        if not {'method', 'sync_mode', 'p68_m'} <= set(table.columns):
+            warnings.warn(f'{path}: skipped, expected the columns method, sync_mode and p68_m of a benchmark results table')
+            continue
+        found.append((path.stat().st_mtime, str(path), table))
+    if not found: return None, None
+    _, path, table = max(found, key=lambda f: f[:2])
+    return table, path
+
+def _measured(table:pd.DataFrame|None, arch:str) -> dict:
+    "measured_* columns of `arch` from a results table: size, ONNX latency, and per sync mode P68, median error/CRLB, tier, CRLB P68."
+    out = dict(measured_size=pd.NA, measured_onnx_latency_ms_b1=math.nan)
+    modes = sorted(set(table.sync_mode)) if table is not None else ['gnss', 'none']
+    for mode in modes: out.update({f'measured_{mode}_{k}': math.nan for k in MEASURED_KEYS})
+    if table is None: return out
+    rows = table[(table.method == arch) & (table.get('status', 'ok') == 'ok')]
+    for _, r in rows.iterrows():
+        out.update({f'measured_{r.sync_mode}_{k}': r.get(k, math.nan) for k in MEASURED_KEYS})
+        if pd.notna(r.get('size', math.nan)): out['measured_size'] = r['size']
+        if pd.notna(r.get('onnx_latency_ms_b1', math.nan)): out['measured_onnx_latency_ms_b1'] = r['onnx_latency_ms_b1']
+    return out
 
 def _n_params(arch:str, size:str) -> int:
-    "Number of parameters of `build_model(arch, size)`."
-    return sum(p.numel() for p in build_model(arch, size).parameters())
+    "Number of parameters of `build_model(arch, size)`, built on the meta device (no memory, no initialisation)."
+    with torch.device('meta'): return sum(p.numel() for p in build_model(arch, size).parameters())
 
 def registry_table(sizes=('tiny',), # size presets whose parameter counts are computed (building each model once)
-                   results_dir='reports', # folder searched for benchmark results `**/metrics.json`
+                   results_dir='reports', # folder searched for the benchmark report's `**/results.csv` (the newest wins)
                   ) -> pd.DataFrame:
-    "One row per architecture: family, input kind, status, parameters per size, original claims and newest measurements."
+    "One row per architecture: family, input kind, status, parameters per size, original claims and the newest benchmark's test-store results."
     sizes = (sizes,) if isinstance(sizes, str) else tuple(sizes)
     bad = [s for s in sizes if s not in SIZE_NAMES]
     if bad or not sizes: raise ValueError(f'sizes={sizes!r}: expected a non-empty subset of {SIZE_NAMES}')
@@ -61,7 +78,7 @@ def registry_table(sizes=('tiny',), # size presets whose parameter counts are co
     claims = original_claims().set_index('id')
     ids = list(claims.index) + [a for a in NEW_ARCHITECTURES if a not in claims.index]
     ids += sorted(a for a in REGISTRY if a not in ids)
-    measured = _newest_measurements(results_dir)
+    results, path = _newest_results(results_dir)
     rows = []
     for arch in ids:
         cls = REGISTRY.get(arch)
@@ -71,12 +88,12 @@ def registry_table(sizes=('tiny',), # size presets whose parameter counts are co
                    status='implemented' if cls else 'not implemented', sizes=', '.join(cls.SIZES) if cls else '')
         row.update({f'params_{s}': _n_params(arch, s) if cls else pd.NA for s in sizes})
         row.update({c: claims.at[arch, c] if arch in claims.index else math.nan for c in claims.columns if c != 'family'})
-        metrics, path = measured.get(arch, ({}, None))
-        row.update({f'measured_{k}': metrics.get(k, math.nan) for k in MEASURED_KEYS})
-        row['measured_file'] = str(path) if path else ''
+        row.update(_measured(results, arch))
+        row['measured_file'] = path or ''
         rows.append(row)
     table = pd.DataFrame(rows)
     return table.astype({f'params_{s}': 'Int64' for s in sizes})
+
 
 # %% ../nbs/17_registry.ipynb #0fc64677
 def models_parser() -> argparse.ArgumentParser:
@@ -84,7 +101,7 @@ def models_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='heimdall-models', description='Print the architecture registry: claims of the original project beside measured numbers.')
     p.add_argument('--sizes', nargs='+', default=['tiny'], choices=SIZE_NAMES, metavar='SIZE',
                    help=f"size presets whose parameter counts are computed: {', '.join(SIZE_NAMES)} (default: tiny)")
-    p.add_argument('--results-dir', type=Path, default=Path('reports'), help='folder searched for benchmark results **/metrics.json (default: reports)')
+    p.add_argument('--results-dir', type=Path, default=Path('reports'), help='folder searched for the benchmark report **/results.csv, the newest wins (default: reports)')
     return p
 
 def models_main(argv:list[str]|None=None, # command-line arguments; None = sys.argv[1:]

@@ -1,9 +1,12 @@
-"""The papermill benchmark notebooks, executed end to end at smoke size (nbdev_test skips nbs/benchmarks)."""
-import json, math
+"""The papermill benchmarks end to end at smoke size: the simulator report, and `heimdall-bench --profile smoke`
+(stores, classical estimators, one architecture per input kind plus the ensemble in both sync modes, the report)."""
+import json
 from pathlib import Path
 
+import pandas as pd
 import papermill as pm
-import pytest
+
+from heimdall.bench import Run, bench, execute, get_profile, select_archs
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / 'nbs' / 'benchmarks'
@@ -27,29 +30,41 @@ def test_simulate_store_smoke(tmp_path):
         assert (report / f'{name}.pdf').stat().st_size > 1000
 
 
-def test_baselines_smoke(tmp_path):
-    report = tmp_path / 'report'
-    run_benchmark('baselines', tmp_path, stores=[str(tmp_path / 'g.zarr'), str(tmp_path / 'u.zarr')],
-                  presets=['websdr_gnss', 'websdr_unsynced'], n_samples=256, out=str(report))
-    text = (report / 'baselines.md').read_text()
-    for method in ('tdoa', 'rss', 'combined', 'centroid'):
-        assert method in text
-    for name in ('error_cdf', 'error_vs_crlb', 'error_vs_snr', 'error_vs_receivers'):
-        assert (report / f'{name}.png').stat().st_size > 1000
+def test_bench_smoke():
+    "The smoke profile through the same code path as `make report`; written where the notebooks' defaults (nbval) look."
+    report, data = ROOT / 'reports' / 'smoke', ROOT / 'data'
+    record = bench('smoke', report_dir=report, data_dir=data, progress=False)
+    archs = select_archs(get_profile('smoke'))
+    assert {'iq', 'features', 'gcc'} <= {json.loads((report / 'runs' / 'gnss' / a / 'metrics.json').read_text())['input_kind'] for a in archs}
+    for mode in ('gnss', 'none'):
+        for arch in archs:
+            m = json.loads((report / 'runs' / mode / arch / 'metrics.json').read_text())
+            assert m['status'] == 'ok', (mode, arch, m.get('error'))
+            assert m['onnx_max_rel_diff'] <= 1e-4 and m['test_n'] == get_profile('smoke').n_test
+        assert (report / 'runs' / mode / 'classical' / 'baselines_samples.csv').is_file()
+    results = pd.read_csv(report / 'results.csv')
+    for mode in ('gnss', 'none'):
+        assert set(archs) | {'rss', 'centroid', 'CRLB'} <= set(results[results.sync_mode == mode].method)
+    assert {'tdoa', 'combined'} <= set(results[results.sync_mode == 'gnss'].method)
+    gnss = results[(results.sync_mode == 'gnss') & (results.kind == 'learned')]
+    assert gnss.p68_on_tdoa_fixed_m.notna().all() and gnss.tier.notna().all()
+    text = (report / 'README.md').read_text()
+    assert '## Setup' in text and 'Within 2x of the bound' in text and '\\toprule' in (report / 'tables.tex').read_text()
+    for name in ('error_cdf', 'tiers', 'scorecard', 'calibration', 'map', 'error_vs_crlb', 'pareto', 'error_vs_snr', 'error_vs_receivers'):
+        for mode in ('gnss', 'none'):
+            assert (report / 'figures' / f'{name}_{mode}.png').stat().st_size > 1000, (name, mode)
+            assert (report / 'figures' / f'{name}_{mode}.pdf').is_file()
+    # resume: a second call finds every run finished and executes none
+    again = bench('smoke', report_dir=report, data_dir=data, progress=False, render=False)
+    assert again['runs'] == record['runs']
 
 
-def test_train_arch_smoke(tmp_path):
-    report = tmp_path / 'report'
-    run_benchmark('train_arch', tmp_path, arch='tdoa_gccnet', size='tiny', store=str(tmp_path / 'g.zarr'), n_samples=300,
-                  epochs=1, latency_repeats=2, out=str(report))
-    metrics = json.loads((report / 'tdoa_gccnet' / 'metrics.json').read_text())
-    assert metrics['val_samples'] > 0 and metrics['onnx_max_rel_diff'] <= 1e-4
-    for key in ('val_p68_m', 'crlb_rmse_m', 'baseline_p68_m', 'val_p68_m_on_baseline_fixed', 'onnx_latency_ms_b1', 'train_samples_per_s'):
-        assert math.isfinite(metrics[key]), key
-    assert (report / 'tdoa_gccnet' / 'tdoa_gccnet_tiny.onnx').exists()
-
-
-def test_export_latency_smoke(tmp_path):
-    report = tmp_path / 'report'
-    run_benchmark('export_latency', tmp_path, archs='triangulation_mlp', repeats=2, warmup=1, report_dir=str(report))
-    assert 'triangulation_mlp' in (report / 'latency.md').read_text()
+def test_failed_run_is_recorded(tmp_path):
+    "A run that raises becomes a metrics.json row with status 'failed' and the error, instead of stopping the benchmark."
+    run = Run('triangulation_mlp', 'gnss', tmp_path / 'run', 'run_arch',
+              dict(arch='triangulation_mlp', train_store=str(tmp_path / 'missing_train.zarr'), test_store=str(tmp_path / 'missing_test.zarr'),
+                   preset='no_such_preset', out=str(tmp_path / 'run')))
+    res = execute(run)
+    assert res['status'] == 'failed' and 'no_such_preset' in res['error']
+    m = json.loads((tmp_path / 'run' / 'metrics.json').read_text())
+    assert m['status'] == 'failed' and 'no_such_preset' in m['error'] and not run.done
