@@ -6,7 +6,7 @@
 __all__ = ['STYLE', 'SCORECARD', 'use_style', 'save_figure', 'method_colors', 'plot_error_cdf', 'plot_tiers', 'plot_scorecard',
            'plot_calibration', 'plot_error_vs_crlb', 'plot_error_vs', 'pareto_front', 'plot_pareto', 'plot_map']
 
-# %% ../nbs/20b_figures.ipynb #cc3082bf
+# %% ../nbs/20b_figures.ipynb #e2e77d50
 import pathlib
 
 import matplotlib
@@ -19,7 +19,7 @@ from matplotlib.patches import Ellipse
 from .metrics import ellipse_axes, reliability_curve
 from .report import TIERS, cov_matrix
 
-# %% ../nbs/20b_figures.ipynb #ce7fb36c
+# %% ../nbs/20b_figures.ipynb #87fbf3f2
 STYLE = dict(context='paper', style='whitegrid', font_scale=1.2)  # seaborn theme of every figure
 
 def use_style():
@@ -46,7 +46,7 @@ def method_colors(methods) -> dict:
     pal = sns.color_palette('tab20', max(len(learned), 1))
     return {**{m: pal[i % len(pal)] for i, m in enumerate(learned)}, **classical}
 
-# %% ../nbs/20b_figures.ipynb #29b4f0fe
+# %% ../nbs/20b_figures.ipynb #6a94e75b
 def plot_error_cdf(preds:pd.DataFrame, # tidy predictions of one sync mode
                    title:str='', # axes title
                   ) -> matplotlib.figure.Figure:
@@ -64,7 +64,7 @@ def plot_error_cdf(preds:pd.DataFrame, # tidy predictions of one sync mode
     ax.legend(fontsize=7, ncol=2, loc='upper left')
     return fig
 
-# %% ../nbs/20b_figures.ipynb #323f0d8b
+# %% ../nbs/20b_figures.ipynb #4a69b8ac
 def plot_tiers(table:pd.DataFrame, # `mode_table` of one sync mode
                title:str='', # axes title
               ) -> matplotlib.figure.Figure:
@@ -76,12 +76,12 @@ def plot_tiers(table:pd.DataFrame, # `mode_table` of one sync mode
     hi = max(float(t.median_error_over_crlb.max()) * 2 if len(t) else 10, 50)
     for (name, lim), c in zip(TIERS, shades):
         ax.axvspan(lo, min(lim, hi), color=c, alpha=0.18, lw=0)
-        ax.text(np.sqrt(lo * min(lim, hi)), len(t) - 0.4, name, ha='center', va='bottom', fontsize=7)
+        ax.text(np.sqrt(lo * min(lim, hi)), -0.75, name, ha='center', va='center', fontsize=7)
         lo = lim
     ax.barh(np.arange(len(t)), t.median_error_over_crlb, left=0.3 * 0 + 1e-9, color=[colors[m] for m in t.method])
     ax.set_yticks(np.arange(len(t)), t.method)
     ax.axvline(1, color='k', ls='--', lw=1)
-    ax.set(xscale='log', xlim=(0.3, hi), ylim=(-0.6, len(t) + 0.2), xlabel='median error / CRLB (test samples)', title=title)
+    ax.set(xscale='log', xlim=(0.3, hi), ylim=(-1.0, len(t) - 0.4), xlabel='median error / CRLB (test samples)', title=title)
     ax.invert_yaxis()
     return fig
 
@@ -107,9 +107,10 @@ def plot_scorecard(table:pd.DataFrame, # `mode_table` of one sync mode
     sns.heatmap(grid, annot=text, fmt='', cmap='RdYlGn_r', vmin=0, vmax=2, cbar_kws=dict(label='log10 ratio to the bound (coverage: 10 x |miss|)'),
                 ax=ax, annot_kws=dict(fontsize=7))
     ax.set(title=title, xlabel='', ylabel='')
+    ax.tick_params(axis='x', labelrotation=30)
     return fig
 
-# %% ../nbs/20b_figures.ipynb #d83a48c4
+# %% ../nbs/20b_figures.ipynb #b317da63
 def plot_calibration(preds:pd.DataFrame, # tidy predictions of one sync mode
                      title:str='', # axes title
                     ) -> matplotlib.figure.Figure:
@@ -167,7 +168,7 @@ def plot_error_vs(preds:pd.DataFrame, # tidy predictions of one sync mode
     ax.legend(fontsize=6, ncol=2)
     return fig
 
-# %% ../nbs/20b_figures.ipynb #30140cea
+# %% ../nbs/20b_figures.ipynb #47b1c172
 def pareto_front(x, # (n,) cost, lower is better (e.g. latency)
                  y, # (n,) error, lower is better
                 ) -> np.ndarray: # (n,) bool, True on the front
@@ -195,7 +196,7 @@ def plot_pareto(table:pd.DataFrame, # `mode_table` of one sync mode
     ax.legend(fontsize=7)
     return fig
 
-# %% ../nbs/20b_figures.ipynb #a564f3b3
+# %% ../nbs/20b_figures.ipynb #05bb19df
 def plot_map(preds:pd.DataFrame, # tidy predictions of one sync mode
              rx_en_m, # (R, 2) receiver east/north, m, in the same ENU frame
              method:str, # method whose predictions are drawn

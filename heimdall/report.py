@@ -7,7 +7,7 @@ __all__ = ['PREDICTION_COLUMNS', 'TIERS', 'CLASSICAL', 'TABLE_COLUMNS', 'cov_mat
            'bootstrap_percentiles', 'assign_tier', 'load_runs', 'mode_table', 'synthetic_report', 'format_table',
            'to_latex_booktabs']
 
-# %% ../nbs/20_report.ipynb #a3d1a566
+# %% ../nbs/20_report.ipynb #596a74ae
 import json
 import math
 import pathlib
@@ -17,7 +17,7 @@ import pandas as pd
 
 from .metrics import ellipse_coverage, error_summary, gaussian_nll_m
 
-# %% ../nbs/20_report.ipynb #1e975726
+# %% ../nbs/20_report.ipynb #b6ad2312
 PREDICTION_COLUMNS = ('sample', 'method', 'sync_mode', 'east_m', 'north_m', 'lat_deg', 'lon_deg', 'cov_ee_m2', 'cov_en_m2',
                       'cov_nn_m2', 'status', 'error_m', 'crlb_m', 'true_east_m', 'true_north_m', 'snr_median_db', 'n_receivers')
 
@@ -49,7 +49,7 @@ def score(df:pd.DataFrame, # predictions of one method (columns `PREDICTION_COLU
     else: out.update(coverage_68=np.nan, coverage_95=np.nan, nll=np.nan)
     return pd.Series({k: float(v) if k not in ('n', 'n_failed') else v for k, v in out.items()})
 
-# %% ../nbs/20_report.ipynb #2f58ebac
+# %% ../nbs/20_report.ipynb #319bcaef
 def synthetic_predictions(n:int=4000, # samples
                           sigma_m:float=1000.0, # error standard deviation per axis, m
                           crlb_m:float=500.0, # CRLB of every sample, m
@@ -70,7 +70,7 @@ def synthetic_predictions(n:int=4000, # samples
     df.loc[:fail - 1, 'status'] = 'no_fix'
     return df
 
-# %% ../nbs/20_report.ipynb #aa366ffe
+# %% ../nbs/20_report.ipynb #41227971
 def bootstrap_percentiles(error_m, # (n,) errors in metres; NaN (no fix) left out
                           q=(50, 68, 95), # percentiles
                           n_boot:int=1000, # bootstrap resamples
@@ -96,7 +96,7 @@ def bootstrap_percentiles(error_m, # (n,) errors in metres; NaN (no fix) left ou
     return pd.DataFrame(dict(value=np.percentile(e, q), lo=np.quantile(stats, alpha, axis=0), hi=np.quantile(stats, 1 - alpha, axis=0)),
                         index=pd.Index(q, name='q'))
 
-# %% ../nbs/20_report.ipynb #0d5dc0ef
+# %% ../nbs/20_report.ipynb #4e874e30
 TIERS = (('at the bound', 1.25), ('near the bound', 2.0), ('informed', 5.0), ('coarse', 20.0), ('far', math.inf))  # (tier, upper limit of the median error/CRLB)
 
 def assign_tier(median_error_over_crlb, # median of error / CRLB over the test samples (scalar or array)
@@ -108,7 +108,7 @@ def assign_tier(median_error_over_crlb, # median of error / CRLB over the test s
     idx = np.where(np.isnan(r), len(TIERS), idx)
     return names[idx] if r.ndim else str(names[idx])
 
-# %% ../nbs/20_report.ipynb #0b9eef5a
+# %% ../nbs/20_report.ipynb #2648c118
 def load_runs(report_dir, # benchmark report folder holding runs/<mode>/<arch>/
              ) -> tuple: # (runs: one row per run with its metrics.json; predictions: tidy table of every method)
     "Every run's `metrics.json` (failed runs included) and the predictions of every method, learned and classical."
@@ -130,7 +130,7 @@ def load_runs(report_dir, # benchmark report folder holding runs/<mode>/<arch>/
     if len(preds): _check_columns(preds, PREDICTION_COLUMNS)
     return runs, preds
 
-# %% ../nbs/20_report.ipynb #8c518980
+# %% ../nbs/20_report.ipynb #b8a1bc9d
 CLASSICAL = ('tdoa', 'rss', 'combined', 'centroid')  # classical estimators of heimdall.baselines
 
 def _ci(e:np.ndarray, n_boot:int, seed:int) -> dict:
@@ -146,7 +146,7 @@ def mode_table(runs:pd.DataFrame, # from `load_runs`
               ) -> pd.DataFrame: # one row per method, sorted by median error/CRLB
     "The benchmark table of `sync_mode`: every run, classical estimator and the CRLB, scored on the same test samples."
     p = preds[preds.sync_mode == sync_mode]
-    r = runs[runs.sync_mode == sync_mode] if len(runs) else runs
+    r = runs[(runs.sync_mode == sync_mode) & (runs.arch != 'classical')] if len(runs) else runs
     if p.empty and r.empty: raise ValueError(f'sync_mode={sync_mode!r}: no runs or predictions of this mode; expected one of {sorted(set(preds.sync_mode))}')
     crlb = p.drop_duplicates('sample').set_index('sample').crlb_m
     tdoa = p[(p.method == 'tdoa') & (p.status == 'ok')]
@@ -170,6 +170,8 @@ def mode_table(runs:pd.DataFrame, # from `load_runs`
         table = meta.merge(table.drop(columns=['status']) if len(table) else table, on='method', how='outer') if len(table) else meta
         table['kind'] = table.get('kind', pd.Series(index=table.index, dtype=object)).fillna('learned')
     table['status'] = table.get('status', pd.Series('ok', index=table.index)).fillna('ok')
+    classical = table.kind == 'classical'
+    table.loc[classical, 'family'] = table.loc[classical, 'method'].map(lambda m: f'classical ({m} ML)' if m != 'centroid' else 'classical (weighted centroid)')
     bound = dict(method='CRLB', kind='bound', status='ok', n=len(crlb), n_failed=0,
                  **dict(zip(('p50_m', 'p68_m', 'p95_m'), np.nanpercentile(crlb, [50, 68, 95]) if len(crlb) else [np.nan] * 3)),
                  rmse_m=float(np.sqrt(np.nanmean(crlb.to_numpy() ** 2))) if len(crlb) else np.nan, median_error_over_crlb=1.0, rmse_over_crlb=1.0)
@@ -188,7 +190,7 @@ def mode_table(runs:pd.DataFrame, # from `load_runs`
     order = {'learned': 0, 'classical': 1, 'bound': 2}
     return table.assign(_k=table.kind.map(order), _r=table.median_error_over_crlb.fillna(np.inf)).sort_values(['_r', '_k']).drop(columns=['_k', '_r']).reset_index(drop=True)
 
-# %% ../nbs/20_report.ipynb #52b00c0d
+# %% ../nbs/20_report.ipynb #71066fb9
 def synthetic_report(tmp, # folder to write runs/ into
                      modes=('gnss', 'none'), # sync modes
                     ) -> pathlib.Path: # `tmp`
@@ -206,7 +208,7 @@ def synthetic_report(tmp, # folder to write runs/ into
                  ).to_csv(d / 'baselines_samples.csv', index=False)
     return pathlib.Path(tmp)
 
-# %% ../nbs/20_report.ipynb #9283562d
+# %% ../nbs/20_report.ipynb #f4b9d1a9
 TABLE_COLUMNS = {  # column of `mode_table` -> header of the published table
     'method': 'method', 'kind': 'kind', 'family': 'family', 'n_params': 'params', 'tier': 'tier', 'n': 'n', 'n_failed': 'failed',
     'p50_m': 'P50 (m)', 'p50_ci_m': 'P50 95% CI', 'p68_m': 'P68 (m)', 'p68_ci_m': 'P68 95% CI', 'p95_m': 'P95 (m)',
