@@ -172,7 +172,8 @@ def _quiet():
     try:
         with warnings.catch_warnings():
             for message in ('.*does not have many workers', '.*exists and is not empty', '.*smaller than the logging interval',
-                            '.*sync_dist=True', '.*ModelCheckpoint.*monitor', '.*SADeprecationWarning', '.*is in maintenance mode', '.*LeafSpec'):
+                            '.*sync_dist=True', '.*ModelCheckpoint.*monitor', '.*SADeprecationWarning', '.*is in maintenance mode', '.*LeafSpec',
+                            '.*in eval mode at the start of training'):  # frozen ensemble members stay in eval mode on purpose
                 warnings.filterwarnings('ignore', message=message)
             warnings.filterwarnings('ignore', module='mlflow')
             warnings.filterwarnings('ignore', module='sqlalchemy')
