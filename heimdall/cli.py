@@ -39,16 +39,18 @@ def simulate_parser() -> argparse.ArgumentParser:
     p.add_argument('--out', required=True, type=Path, help='path of the Zarr store to write (resumed if interrupted)')
     p.add_argument('--seed', type=_non_negative_int, default=0, help='seed of the sample stream')
     p.add_argument('--chunk-size', type=_positive_int, default=256, help='samples per Zarr chunk')
+    p.add_argument('--workers', type=_positive_int, default=1, help='processes simulating chunks in parallel (a local dask cluster); 1: this process')
     p.add_argument('--quiet', action='store_true', help='no progress bar')
     return p
 
 # %% ../nbs/21_cli.ipynb #ae1b79bc
 def simulate_main(argv: list[str] | None = None) -> int:
-    "Entry point of `heimdall-simulate --preset NAME --n N --out PATH --seed S`."
+    "Entry point of `heimdall-simulate --preset NAME --n N --out PATH --seed S --workers W`."
     p = simulate_parser()
     args = p.parse_args(argv)
     try:
-        path = build_store(args.out, get_preset(args.preset), args.n, args.seed, chunk_size=args.chunk_size, progress=not args.quiet)
+        path = build_store(args.out, get_preset(args.preset), args.n, args.seed, chunk_size=args.chunk_size,
+                           progress=not args.quiet, workers=args.workers)
     except (StoreError, ValueError) as e:
         p.exit(2, f"{p.prog}: error: {e}\n")
     print(f"{path}: {args.n} samples of preset {args.preset} (seed {args.seed})")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_simulate.ipynb #e0ea89d2
 from __future__ import annotations
-import dataclasses, functools, json, os
+import dataclasses, functools, json, math, os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -16,7 +16,7 @@ import heimdall
 from .geo import get_network, network_reference, network_enu, geodetic_to_enu, enu_to_geodetic, random_layouts_enu
 from .propagation import (SPEED_OF_LIGHT_M_S, free_space_path_loss_db, log_distance_path_loss_db,
                                   thermal_noise_dbm, received_power_dbm, snr_db as snr_db_from_power, detection_mask)
-from .signals import WAVEFORM_KINDS, generate_waveforms, multipath_taps, apply_multipath, apply_cfo, rms_bandwidth_hz
+from .signals import WAVEFORM_KINDS, generate_waveforms, multipath_taps, apply_cfo, rms_bandwidth_hz, _block_size, _linear_phase
 from .bounds import toa_std_s, position_crlb_m
 
 # %% auto #0
@@ -173,6 +173,30 @@ def _taper(n_fft: int) -> np.ndarray:
     return w
 
 # %% ../nbs/03_simulate.ipynb #05b4a9b1
+def _delay_response_c64(delay_samples:np.ndarray, # (..., K) tap delays, samples
+                        gains:np.ndarray, # (..., K) complex tap gains
+                        n:int, # FFT length
+                       ) -> np.ndarray: # (..., n) complex64
+    "sum_k `gains`_k exp(-2j pi f `delay_samples`_k) on the `n` FFT bins (numpy order), phases in float64, result complex64."
+    m = _block_size(n)
+    lo = _linear_phase(-delay_samples / n, m).astype(np.complex64)       # (..., K, m) within a block of bins
+    hi = _linear_phase(-m * delay_samples / n, n // m)                   # (..., K, n/m) at the block starts
+    hi[..., ((n + 1) // 2) // m:] *= np.exp(2j * np.pi * delay_samples)[..., None]  # negative frequencies: f = k/n - 1
+    hi = (hi * gains[..., None]).astype(np.complex64)
+    return np.matmul(np.swapaxes(hi, -1, -2), lo).reshape(*lo.shape[:-2], n)
+
+def _scaled_ramp_c64(rate:np.ndarray, # (...,) cycles per sample
+                     amplitude:np.ndarray, # (...,) real amplitudes
+                     n:int, # samples
+                    ) -> np.ndarray: # (..., n) complex64
+    "`amplitude` exp(2j pi `rate` k) for k = 0..`n`-1, phases in float64, result complex64."
+    m = max(1, math.isqrt(n))
+    n_hi = -(-n // m)
+    lo = _linear_phase(rate, m).astype(np.complex64)
+    hi = (_linear_phase(rate * m, n_hi) * amplitude[..., None]).astype(np.complex64)
+    return (hi[..., :, None] * lo[..., None, :]).reshape(*lo.shape[:-1], n_hi * m)[..., :n]
+
+# %% ../nbs/03_simulate.ipynb #589cd497
 def _kind_indices(rng, config, n):
     allowed = np.array([WAVEFORM_KINDS.index(w) for w in config.waveforms])
     return allowed[rng.integers(0, len(allowed), n)]
@@ -209,11 +233,12 @@ def _simulate_block(config: ScenarioConfig, seed: int, block: int) -> dict[str, 
     # channel: propagation delay + clock offset + multipath taps as one frequency response, window cut from the middle
     delay_samples = (dist_m / SPEED_OF_LIGHT_M_S + clock_s) * fs                # (n, R)
     tap_delay, tap_gain = multipath_taps(rng, (n, R), config.n_multipath_taps, config.max_excess_delay_s, fs, config.rician_k_db)
-    x = apply_multipath(apply_cfo(base, tx_freq_hz - config.center_freq_hz, fs)[:, None, :],  # transmitted carrier offset
-                        delay_samples[..., None] + tap_delay, tap_gain)[..., start:start + T]
-    x = apply_cfo(x, rx_cfo_hz, fs)  # each receiver's LO error; its constant phase is part of the unknown carrier phase
-    iq = x.astype(np.complex64)
-    iq *= np.sqrt(10 ** (rx_snr_db / 10)).astype(np.float32)[..., None]              # signal amplitude sqrt(SNR)
+    spectrum = sfft.fft(apply_cfo(base, tx_freq_hz - config.center_freq_hz, fs), axis=-1)  # transmitted carrier offset
+    x = _delay_response_c64(delay_samples[..., None] + tap_delay, tap_gain, n_fft)     # (n, R, n_fft)
+    x *= spectrum.astype(np.complex64)[:, None, :]
+    x = sfft.ifft(x, axis=-1, overwrite_x=True)[..., start:start + T]
+    # each receiver's LO error (its constant phase is part of the unknown carrier phase) and signal amplitude sqrt(SNR)
+    iq = x * _scaled_ramp_c64(rx_cfo_hz / fs, np.sqrt(10 ** (rx_snr_db / 10)), T)
     noise = rng.standard_normal((n, R, T, 2), dtype=np.float32).view(np.complex64)[..., 0]
     noise *= np.float32(np.sqrt(0.5))                                                  # unit complex noise power
     iq += noise
@@ -244,24 +269,28 @@ def simulate(config: ScenarioConfig | str, # a `ScenarioConfig` or a preset name
              n_samples: int, # number of samples
              seed: int = 0, # seed of the whole sample stream
              start: int = 0, # index of the first sample in the stream
+             max_threads: int | None = None, # threads over blocks of `SIM_BLOCK` samples; None: one per core
             ) -> xr.Dataset:
     "Samples `start .. start+n_samples-1` of the stream defined by (`config`, `seed`), in the store schema."
     if isinstance(config, str): config = get_preset(config)
     if int(n_samples) != n_samples or n_samples <= 0: raise ValueError(f"n_samples={n_samples!r}: expected a positive integer")
     if int(start) != start or start < 0: raise ValueError(f"start={start!r}: expected a non-negative integer")
     if int(seed) != seed or seed < 0: raise ValueError(f"seed={seed!r}: expected a non-negative integer")
-    first, last = start // SIM_BLOCK, (start + n_samples - 1) // SIM_BLOCK
+    if max_threads is not None and (int(max_threads) != max_threads or max_threads < 1):
+        raise ValueError(f"max_threads={max_threads!r}: expected a positive integer or None (one thread per core)")
+    blocks = range(start // SIM_BLOCK, (start + n_samples - 1) // SIM_BLOCK + 1)
+    n_threads = min(max_threads or os.cpu_count() or 1, len(blocks))
     data = {}
     def fill(block):
         "Simulate one block and copy the part inside [start, start + n_samples) into `data`."
         b = _simulate_block(config, seed, block)
         lo, hi = max(start, block * SIM_BLOCK), min(start + n_samples, (block + 1) * SIM_BLOCK)
         for k, v in b.items():
-            if k not in data: data.setdefault(k, np.empty((n_samples,) + v.shape[1:], v.dtype))
+            if k not in data: data.setdefault(k, np.empty((n_samples,) + v.shape[1:], v.dtype))  # atomic: one allocation wins
             data[k][lo - start:hi - start] = v[lo - block * SIM_BLOCK:hi - block * SIM_BLOCK]
-    fill(first)  # allocates the outputs; numpy releases the GIL, so the other blocks run on all cores
-    with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, max(1, last - first))) as pool:
-        list(pool.map(fill, range(first + 1, last + 1)))
+    if n_threads == 1: list(map(fill, blocks))
+    else:
+        with ThreadPoolExecutor(max_workers=n_threads) as pool: list(pool.map(fill, blocks))
     ds = xr.Dataset({k: (_DIMS.get(k, ('sample', 'receiver')), v) for k, v in data.items()},
                     coords={'sample': np.arange(start, start + n_samples, dtype=np.int64)})
     ds.attrs.update(schema_version=1, sample_rate_hz=float(config.sample_rate_hz), center_freq_hz=float(config.center_freq_hz),

@@ -5,20 +5,21 @@
 # %% ../nbs/04_store.ipynb #1a25ca15
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import math
 import os
 import pathlib
 import shutil
 import uuid
+from collections.abc import Iterator
 from datetime import datetime, timezone
 
 import numpy as np
 import pandas as pd
-import sigmf
 import xarray as xr
 import zarr
-from sigmf import sigmffile
-from sigmf.error import SigMFError
 from tqdm import tqdm
 from zarr.codecs import ZstdCodec
 
@@ -57,24 +58,42 @@ class StoreError(Exception):
     "A store or dataset that is missing, incomplete or off `STORE_SCHEMA`; the message names the path and the problem."
 
 # %% ../nbs/04_store.ipynb #3285dbda
-def _check_finite_iq(iq:xr.Variable, # (sample, receiver, time), in memory or lazily opened
-                     path:str):
-    "Raise `StoreError` at the first `iq` chunk holding NaN or Inf; reads one chunk at a time."
-    chunks = iq.encoding.get('chunks')
-    step = int(chunks[0]) if chunks else 256
-    for start in range(0, iq.shape[0], step):
-        finite = np.isfinite(iq[start:start + step].values)
+_SLAB_BYTES = 64 * 2**20  # the small variables are read this many bytes at a time
+
+def _read_samples(var:xr.Variable, # a variable with `sample` first, in memory or lazily opened
+                  name:str, # its name, for the error message
+                  path:str, # where it came from, for the error message
+                  start:int, stop:int, # the samples to read, whole store chunks
+                  chunk:int, # samples per store chunk
+                 ) -> np.ndarray:
+    "The values of samples [`start`, `stop`) of `var`; a chunk that cannot be decoded raises `StoreError` naming its samples."
+    try: return var[start:stop].values
+    except Exception as e:  # whatever the codec or the store raises for a damaged chunk file
+        if stop - start > chunk:  # read again chunk by chunk: the damaged one raises with its own samples
+            for s in range(start, stop, chunk): _read_samples(var, name, path, s, min(s + chunk, stop), chunk)
+        raise StoreError(f"{path}: variable '{name}' cannot be read in samples [{start}, {stop}): a truncated or "
+                         f"corrupt chunk ({type(e).__name__}: {e})") from e
+
+def _check_values(name:str, start:int, values:np.ndarray, path:str):
+    "Raise `StoreError` if the samples of `name` from `start` hold invalid values (split codes, NaN/Inf IQ)."
+    stop = start + len(values)
+    if name == 'split':
+        bad = ~np.isin(values, (0, 1, 2))
+        if bad.any():
+            raise StoreError(f"{path}: split holds {np.unique(values[bad]).tolist()} in samples [{start}, {stop}), the first at "
+                             f"sample {start + np.argmax(bad)}; expected 0 (train), 1 (val) or 2 (test)")
+    if name == 'iq':
+        finite = np.isfinite(values)
         if not finite.all():
             s, r, t = np.argwhere(~finite)[0]
-            raise StoreError(f"{path}: iq holds {np.count_nonzero(~finite)} NaN/Inf value(s) in samples "
-                             f"[{start}, {start + len(finite)}), the first at sample {start + s}, receiver {r}, "
-                             f"time {t} (a corrupt or missing chunk reads as NaN)")
+            raise StoreError(f"{path}: iq holds {np.count_nonzero(~finite)} NaN/Inf value(s) in samples [{start}, {stop}), "
+                             f"the first at sample {start + s}, receiver {r}, time {t} (a corrupt or missing chunk reads as NaN)")
 
 def validate_dataset(ds:xr.Dataset, # dataset in the store schema, in memory or lazily opened
                      path:str='<dataset>', # where it came from, for the error message
-                     check_finite:bool=True, # also scan `iq` for NaN/Inf, chunk by chunk
+                     check_finite:bool=True, # also read `iq`, chunk by chunk: corrupt chunks and NaN/Inf
                     ) -> None:
-    "Raise one `StoreError` naming `path` unless `ds` has the `DATASET_ATTRS` and every `STORE_SCHEMA` variable with its dims and dtype."
+    "Raise one `StoreError` naming `path` unless `ds` has the `DATASET_ATTRS`, every `STORE_SCHEMA` variable with its dims and dtype, and readable, valid chunks."
     if not isinstance(ds, xr.Dataset):
         raise StoreError(f"{path}: expected an xarray Dataset, got {type(ds).__name__}")
     missing = [a for a in DATASET_ATTRS if a not in ds.attrs]
@@ -90,11 +109,15 @@ def validate_dataset(ds:xr.Dataset, # dataset in the store schema, in memory or 
             raise StoreError(f"{path}: variable '{name}' has dims {var.dims}, expected {dims}")
         if var.dtype != np.dtype(dtype):
             raise StoreError(f"{path}: variable '{name}' has dtype {var.dtype}, expected {dtype}")
-    split = ds['split'].values
-    bad = np.setdiff1d(split, (0, 1, 2))
-    if bad.size:
-        raise StoreError(f"{path}: split holds {bad.tolist()}, expected 0 (train), 1 (val) or 2 (test)")
-    if check_finite: _check_finite_iq(ds.variables['iq'], path)
+    for name in sorted(STORE_SCHEMA, key=lambda name: name == 'iq'):  # the small variables first, then iq
+        if name == 'iq' and not check_finite: continue
+        var = ds.variables[name]
+        chunks = var.encoding.get('chunks')
+        chunk = int(chunks[0]) if chunks else 256
+        sample_bytes = var.dtype.itemsize * math.prod(var.shape[1:])
+        step = chunk if name == 'iq' else chunk * max(1, _SLAB_BYTES // (chunk * sample_bytes))  # whole chunks per read
+        for start in range(0, var.shape[0], step):
+            _check_values(name, start, _read_samples(var, name, path, start, min(start + step, var.shape[0]), chunk), path)
 
 # %% ../nbs/04_store.ipynb #e60fa5e9
 _PROGRESS = 'heimdall_progress.json'
@@ -113,17 +136,19 @@ def _check_int(name:str, value, minimum:int):
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
         raise ValueError(f"{name}={value!r}: expected a {'positive' if minimum > 0 else 'non-negative'} integer")
 
-def _write_progress(path:pathlib.Path, chunks_done:int, n_chunks:int):
-    "Record `chunks_done` atomically: a torn write leaves the previous record."
+def _write_progress(path:pathlib.Path, chunks_done:set[int], n_chunks:int):
+    "Record the indices `chunks_done` atomically: a torn write leaves the previous record."
     tmp = path / f'.{_PROGRESS}.tmp'
     with open(tmp, 'w') as f:
-        json.dump({'chunks_done': chunks_done, 'n_chunks': n_chunks}, f)
+        json.dump({'chunks_done': sorted(chunks_done), 'n_chunks': n_chunks}, f)
         f.flush(); os.fsync(f.fileno())
     os.replace(tmp, path / _PROGRESS)
 
 def _read_progress(path:pathlib.Path) -> dict:
-    try: return json.loads((path / _PROGRESS).read_text())
-    except FileNotFoundError: return {'chunks_done': 0}
+    "The progress record of the build at `path`: `chunks_done` (a set of chunk indices) and `n_chunks` when known."
+    try: record = json.loads((path / _PROGRESS).read_text())
+    except FileNotFoundError: return {'chunks_done': set()}
+    return {**record, 'chunks_done': set(record['chunks_done'])}
 
 def _create_store(path:pathlib.Path, first:xr.Dataset, n_samples:int, chunk_size:int, attrs:dict):
     "Atomically create at `path` an empty store shaped like `first` but `n_samples` long, progress at 0 chunks."
@@ -141,7 +166,7 @@ def _create_store(path:pathlib.Path, first:xr.Dataset, n_samples:int, chunk_size
             array = group.create_array(name, shape=tuple(shape), chunks=tuple(chunks), dtype=var.dtype, fill_value=fill,
                                        compressors=_COMPRESSORS, dimension_names=var.dims, attributes=dict(var.attrs))
             if 'sample' not in var.dims: array[...] = var.values
-        _write_progress(tmp, 0, -(-n_samples // chunk_size))
+        _write_progress(tmp, set(), -(-n_samples // chunk_size))
         os.replace(tmp, path)  # `path` is absent or an empty directory
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -179,10 +204,42 @@ def _check_same_build(path:pathlib.Path, attrs:dict | None, config:ScenarioConfi
         raise StoreError(f"{path}: holds a different build ({'; '.join(diffs)}); refusing to mix data: "
                          "use another path or delete this store")
 
-def _simulate_chunk(config, count, seed, start, path) -> xr.Dataset:
-    chunk = simulate(config, count, seed, start=start)
+def _simulate_chunk(config, count, seed, start, path, max_threads=None) -> xr.Dataset:
+    chunk = simulate(config, count, seed, start=start, max_threads=max_threads)
     validate_dataset(chunk, f"{path} (simulated samples {start}..{start + count - 1})")
     return chunk
+
+def _build_chunk(path:str, config:ScenarioConfig, seed:int, start:int, count:int, max_threads:int | None=None):
+    "Simulate, validate and write the `count` samples from `start` into the store at `path`: one chunk, one task."
+    _write_chunk(zarr.open_group(path, mode='r+', zarr_format=3), _simulate_chunk(config, count, seed, start, path, max_threads), start)
+
+_WORKER_MALLOC = {'distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_': 2**30,  # glibc keeps freed memory for reuse
+                  'distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_': 2**25}  # arrays up to 32 MiB come from the heap
+
+def _completed_chunks(path:str, config:ScenarioConfig, seed:int,
+                      todo:dict[int, tuple[int, int]], # {chunk index: (start, count)}
+                      workers:int, client) -> Iterator[int]:
+    "Build the chunks `todo` (in this process, `workers` local processes or on `client`'s cluster); yield each index once its chunk is on disk."
+    if client is None and (workers == 1 or len(todo) <= 1):
+        for k, (start, count) in todo.items():
+            _build_chunk(path, config, seed, start, count)
+            yield k
+        return
+    import dask
+    from dask.distributed import Client, LocalCluster, as_completed  # only parallel builds pay for this import
+    with contextlib.ExitStack() as stack:
+        if client is None:
+            with dask.config.set(_WORKER_MALLOC):
+                cluster = stack.enter_context(LocalCluster(n_workers=min(workers, len(todo)), threads_per_worker=1, processes=True,
+                                                           dashboard_address=':0', silence_logs=logging.ERROR))
+            client = stack.enter_context(Client(cluster))
+        futures = {client.submit(_build_chunk, path, config, seed, start, count, max_threads=1, pure=False): k
+                   for k, (start, count) in todo.items()}
+        try:
+            for future in as_completed(futures):
+                future.result()  # re-raises a failed chunk's error here
+                yield futures[future]
+        finally: client.cancel(list(futures))
 
 def build_store(path, # directory of the Zarr store to create, finish or reuse
                 config:ScenarioConfig | str, # scenario config or a `PRESETS` name
@@ -190,6 +247,8 @@ def build_store(path, # directory of the Zarr store to create, finish or reuse
                 seed:int, # seed of the sample stream
                 chunk_size:int=256, # samples per Zarr chunk and per simulate call
                 progress:bool=True, # show a tqdm progress bar
+                workers:int=1, # processes simulating chunks in parallel (a local dask cluster); 1: this process only
+                client=None, # a `dask.distributed.Client`: build the chunks on its cluster instead (leave `workers` at 1)
                ) -> pathlib.Path:
     "Simulate `n_samples` of `config` with `seed` into a Zarr store at `path`, `chunk_size` samples at a time; resumes an interrupted build."
     path = pathlib.Path(path)
@@ -197,28 +256,29 @@ def build_store(path, # directory of the Zarr store to create, finish or reuse
         if config not in PRESETS: raise ValueError(f"config={config!r}: expected a ScenarioConfig or a preset in {sorted(PRESETS)}")
         config = PRESETS[config]
     _check_int('n_samples', n_samples, 1); _check_int('chunk_size', chunk_size, 1); _check_int('seed', seed, 0)
+    _check_int('workers', workers, 1)
+    if client is not None and workers != 1:
+        raise ValueError(f"workers={workers!r} with a client: expected workers=1 (the client's cluster sets the parallelism)")
     n_chunks = -(-n_samples // chunk_size)
-    first = None
-    if _is_vacant(path):
+    if _is_vacant(path):  # the first chunk shapes the store's arrays, so this process simulates and writes it
         first = _simulate_chunk(config, min(chunk_size, n_samples), seed, 0, path)
         _create_store(path, first, n_samples, chunk_size, {**first.attrs, 'created_utc': _now_utc(), 'complete': False})
+        _write_chunk(zarr.open_group(path, mode='r+', zarr_format=3), first, 0)
+        _write_progress(path, {0}, n_chunks)
     else:
         attrs = _root_attrs(path)
         _check_same_build(path, attrs, config, n_samples, seed, chunk_size)
         if attrs['complete'] is True: return path
         for partial in path.rglob('*.partial'): partial.unlink()  # zarr's temporaries from a killed write
-    group = zarr.open_group(path, mode='r+', zarr_format=3)
     done = _read_progress(path)['chunks_done']
-    with tqdm(total=n_samples, initial=min(done * chunk_size, n_samples), unit='sample', desc=path.name,
+    todo = {k: (k * chunk_size, min(chunk_size, n_samples - k * chunk_size)) for k in range(n_chunks) if k not in done}
+    with tqdm(total=n_samples, initial=n_samples - sum(count for _, count in todo.values()), unit='sample', desc=path.name,
               disable=not progress) as bar:
-        for k in range(done, n_chunks):
-            start = k * chunk_size
-            count = min(chunk_size, n_samples - start)
-            chunk = first if k == 0 and first is not None else _simulate_chunk(config, count, seed, start, path)
-            _write_chunk(group, chunk, start)
-            _write_progress(path, k + 1, n_chunks)
-            bar.update(count)
-    _finish(group, path)
+        for k in _completed_chunks(str(path), config, seed, todo, workers, client):
+            done.add(k)
+            _write_progress(path, done, n_chunks)
+            bar.update(todo[k][1])
+    _finish(zarr.open_group(path, mode='r+', zarr_format=3), path)
     return path
 
 # %% ../nbs/04_store.ipynb #0134123d
@@ -236,7 +296,7 @@ def open_store(path, # directory of a Zarr store written by `build_store` or `wr
         raise StoreError(f"{path}: schema_version={attrs['schema_version']!r}, this heimdall reads schema version {SCHEMA_VERSION}")
     if attrs.get('complete') is not True:
         progress = _read_progress(path)
-        raise StoreError(f"{path}: incomplete store ({progress['chunks_done']} of {progress.get('n_chunks', '?')} chunks "
+        raise StoreError(f"{path}: incomplete store ({len(progress['chunks_done'])} of {progress.get('n_chunks', '?')} chunks "
                          "written); its build was interrupted: run build_store again with the same arguments to finish it")
     missing = [a for a in STORE_ATTRS if a not in attrs]
     if missing: raise StoreError(f"{path}: missing attribute(s) {missing}")
@@ -264,6 +324,11 @@ def write_store(ds:xr.Dataset, # dataset in the store schema, e.g. from `import_
     return path
 
 # %% ../nbs/04_store.ipynb #816931e3
+def _sigmf():
+    "The `sigmf` package, imported on first use: it pulls in jsonschema, about 1.5 s of CPU that building or opening a store never needs."
+    import sigmf, sigmf.error, sigmf.sigmffile
+    return sigmf
+
 def _geojson_point(lat_deg, lon_deg, alt_m) -> dict:
     return {'type': 'Point', 'coordinates': [float(lon_deg), float(lat_deg), float(alt_m)]}
 
@@ -273,6 +338,7 @@ def export_sigmf(ds:xr.Dataset, # dataset in the store schema
                  start_utc:str | None=None, # `core:datetime` of every recording; default: the store's `created_utc`
                 ) -> pathlib.Path:
     "Write sample `sample_index` of `ds` to `out_dir` as a SigMF collection, one recording per present receiver; returns the `.sigmf-collection` path."
+    sigmf = _sigmf()
     validate_dataset(ds, check_finite=False)
     n = ds.sizes['sample']
     if not isinstance(sample_index, (int, np.integer)) or not 0 <= sample_index < n:
@@ -312,8 +378,9 @@ def _sigmf_meta_paths(source) -> list[pathlib.Path]:
             return metas
         source = collections[0]
     if source.name.endswith('.sigmf-collection'):
+        sigmf = _sigmf()
         try: collection = sigmf.fromfile(source)  # checks each stream's metadata hash
-        except (SigMFError, OSError, ValueError) as e: raise ValueError(f"{source}: cannot read the SigMF collection ({e})") from e
+        except (sigmf.error.SigMFError, OSError, ValueError) as e: raise ValueError(f"{source}: cannot read the SigMF collection ({e})") from e
         return [source.parent / f'{name}.sigmf-meta' for name in collection.get_stream_names()]
     if source.name.endswith('.sigmf-meta'): return [source]
     raise ValueError(f"source={str(source)!r}: expected a .sigmf-collection or .sigmf-meta file, a directory or a list of .sigmf-meta paths")
@@ -324,8 +391,9 @@ def _read_sigmf_meta(path:pathlib.Path) -> dict:
     except (OSError, ValueError) as e: raise ValueError(f"{path}: cannot read SigMF metadata ({e})") from e
     global_, capture = meta.get('global', {}), (meta.get('captures') or [{}])[0]
     datatype = global_.get('core:datatype')
-    try: complex_iq = sigmffile.dtype_info(datatype)['is_complex']
-    except (SigMFError, AttributeError, TypeError) as e:
+    sigmf = _sigmf()
+    try: complex_iq = sigmf.sigmffile.dtype_info(datatype)['is_complex']
+    except (sigmf.error.SigMFError, AttributeError, TypeError) as e:
         raise ValueError(f"{path}: core:datatype={datatype!r} is not a SigMF datatype ({e}); expected complex IQ such as 'cf32_le'") from e
     if not complex_iq: raise ValueError(f"{path}: core:datatype={datatype!r} is real-valued; expected complex IQ such as 'cf32_le'")
     if global_.get('core:num_channels', 1) != 1:
@@ -370,8 +438,9 @@ def import_sigmf(source, # a `.sigmf-collection`, a directory of recordings or a
     fs = first['sample_rate_hz']
     starts_ns = np.array([m['start_ns'] if all(stamped) else 0 for m in metas], dtype=np.int64)
     offsets = np.rint((starts_ns.max() - starts_ns) * 1e-9 * fs).astype(np.int64)  # samples each recording drops
+    sigmf = _sigmf()
     try: recordings = [sigmf.fromfile(m['path']) for m in metas]  # checks each data file's sha512
-    except (SigMFError, OSError, ValueError) as e: raise ValueError(f"cannot read a SigMF recording of {source} ({e})") from e
+    except (sigmf.error.SigMFError, OSError, ValueError) as e: raise ValueError(f"cannot read a SigMF recording of {source} ({e})") from e
     common = min(rec.sample_count - int(o) for rec, o in zip(recordings, offsets))
     n_time = common if n_time is None else n_time
     if not isinstance(n_time, (int, np.integer)) or n_time < 1 or n_time > common:
