@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['CONVNEXT_VARIANTS', 'check_spectrogram_params', 'SpectrogramImage', 'read_weights', 'load_backbone_state',
-           'convnext_backbone', 'LocalizationNetConvNeXt']
+           'convnext_backbone', 'SpectrogramLocalizer', 'LocalizationNetConvNeXt']
 
 # %% ../../nbs/15c_models.spectrogram_convnext.ipynb #33feae9c
 import math
@@ -121,14 +121,27 @@ def convnext_backbone(in_channels:int, # image channels
     n_stages = len(net.features) // 2  # features alternate stem/downsampling layers and stages
     return net, n_features, 4 * 2 ** (n_stages - 1)
 
-# %% ../../nbs/15c_models.spectrogram_convnext.ipynb #d531565d
-@register
-class LocalizationNetConvNeXt(LocalizationModel):
-    "Log-mel spectrograms of the receivers as image channels -> torchvision ConvNeXt, joined with measured power and positions."
-    arch_id = 'localization_net_convnext'
+# %% ../../nbs/15c_models.spectrogram_convnext.ipynb #ca3a6965
+class SpectrogramLocalizer(LocalizationModel):
+    "Base of the spectrogram architectures: `front` (a `SpectrogramImage`) -> `backbone` -> pooled features, joined with every receiver's measured features and presence in `joint`, then `head`."
     family = 'spectrogram'
     input_kind = 'spectrogram'
     set_invariant = False  # receiver r is image channel r
+
+    def forward(self, iq:torch.Tensor, # (B, R, 2, T) float32 IQ in noise units
+                mask:torch.Tensor, # (B, R) bool, True = present
+                rx_pos:torch.Tensor, # (B, R, 3) float32 normalised receiver positions
+               ) -> tuple: # loc (B, 2), cov_params (B, 3)
+        iq, rx_pos = self.prepare_inputs(iq, mask, rx_pos)
+        image = self.front(iq, mask)                                                   # (B, 2R, H, W)
+        receivers = torch.cat([measured_features(iq, mask, rx_pos), mask[..., None].float()], -1)  # (B, R, 6)
+        return self.head(self.joint(torch.cat([self.backbone(image), receivers.flatten(1)], -1)))
+
+# %% ../../nbs/15c_models.spectrogram_convnext.ipynb #d531565d
+@register
+class LocalizationNetConvNeXt(SpectrogramLocalizer):
+    "Log-mel spectrograms of the receivers as image channels -> torchvision ConvNeXt, joined with measured power and positions."
+    arch_id = 'localization_net_convnext'
     SIZES = dict(tiny=dict(variant='custom', stages=[[16, 1], [32, 1]], n_fft=64, hop_length=16, n_mels=16, hidden=32),
                  small=dict(variant='custom', stages=[[32, 1], [64, 1], [128, 2]], n_fft=64, hop_length=32, n_mels=32, hidden=64),
                  full=dict(variant='large', stages=None, n_fft=256, hop_length=8, n_mels=128, hidden=512, stochastic_depth_prob=0.1))
@@ -155,11 +168,3 @@ class LocalizationNetConvNeXt(LocalizationModel):
         self.joint = dense_stack([n_features + 6 * self.n_receivers, hidden, hidden])
         self.head = GaussianHead(hidden)
 
-    def forward(self, iq:torch.Tensor, # (B, R, 2, T) float32 IQ in noise units
-                mask:torch.Tensor, # (B, R) bool, True = present
-                rx_pos:torch.Tensor, # (B, R, 3) float32 normalised receiver positions
-               ) -> tuple: # loc (B, 2), cov_params (B, 3)
-        iq, rx_pos = self.prepare_inputs(iq, mask, rx_pos)
-        image = self.front(iq, mask)                                                   # (B, 2R, H, W)
-        receivers = torch.cat([measured_features(iq, mask, rx_pos), mask[..., None].float()], -1)  # (B, R, 6)
-        return self.head(self.joint(torch.cat([self.backbone(image), receivers.flatten(1)], -1)))

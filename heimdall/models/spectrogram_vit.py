@@ -10,9 +10,9 @@ import torch
 from torch import nn
 from torchvision.models.vision_transformer import VisionTransformer, interpolate_embeddings
 
-from .core import GaussianHead, LocalizationModel, register
-from .mlp import dense_stack, measured_features
-from .spectrogram_convnext import SpectrogramImage, load_backbone_state, read_weights
+from .core import GaussianHead, register
+from .mlp import dense_stack
+from .spectrogram_convnext import SpectrogramImage, SpectrogramLocalizer, load_backbone_state, read_weights
 
 # %% ../../nbs/15d_models.spectrogram_vit.ipynb #f9fcb5fd
 def vit_backbone(in_channels:int, # image channels
@@ -38,12 +38,9 @@ def vit_backbone(in_channels:int, # image channels
 
 # %% ../../nbs/15d_models.spectrogram_vit.ipynb #23041562
 @register
-class LocalizationNetViT(LocalizationModel):
+class LocalizationNetViT(SpectrogramLocalizer):
     "Log-mel spectrograms of the receivers as the channels of a square image -> torchvision ViT, joined with measured power and positions."
     arch_id = 'localization_net_vit'
-    family = 'spectrogram'
-    input_kind = 'spectrogram'
-    set_invariant = False  # receiver r is image channel r
     SIZES = dict(tiny=dict(n_fft=64, hop_length=16, n_mels=16, patch_size=4, num_layers=2, num_heads=2, hidden_dim=32, mlp_dim=64, hidden=32),
                  small=dict(n_fft=64, hop_length=32, n_mels=32, patch_size=8, num_layers=3, num_heads=4, hidden_dim=96, mlp_dim=192, hidden=64),
                  full=dict(n_fft=256, hop_length=8, n_mels=128, patch_size=16, num_layers=12, num_heads=12, hidden_dim=768, mlp_dim=3072,
@@ -77,11 +74,3 @@ class LocalizationNetViT(LocalizationModel):
         self.joint = dense_stack([int(hidden_dim) + 6 * self.n_receivers, hidden, hidden])
         self.head = GaussianHead(hidden)
 
-    def forward(self, iq:torch.Tensor, # (B, R, 2, T) float32 IQ in noise units
-                mask:torch.Tensor, # (B, R) bool, True = present
-                rx_pos:torch.Tensor, # (B, R, 3) float32 normalised receiver positions
-               ) -> tuple: # loc (B, 2), cov_params (B, 3)
-        iq, rx_pos = self.prepare_inputs(iq, mask, rx_pos)
-        image = self.front(iq, mask)                                                   # (B, 2R, S, S)
-        receivers = torch.cat([measured_features(iq, mask, rx_pos), mask[..., None].float()], -1)  # (B, R, 6)
-        return self.head(self.joint(torch.cat([self.backbone(image), receivers.flatten(1)], -1)))
