@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['B0_STAGES', 'B0_STEM_CHANNELS', 'B0_HEAD_CHANNELS', 'scale_channels', 'scale_blocks', 'SqueezeExcite1d', 'MBConv1d',
-           'EfficientNet1d', 'ReceiverSetModel', 'IQEfficientNetB4']
+           'EfficientNet1d', 'IQEfficientNetB4']
 
 # %% ../../nbs/15a_models.iq_efficientnet.ipynb #36dd2de1
 import math
@@ -12,10 +12,8 @@ import math
 import torch
 from torch import nn
 
-from ..features import SampleNorm
-from .core import GaussianHead, LocalizationModel, masked_max, masked_mean, register
-from .iq_resnet import group_norm
-from .mlp import dense_stack, measured_features
+from .core import register
+from .iq_resnet import ReceiverSetModel, group_norm
 
 # %% ../../nbs/15a_models.iq_efficientnet.ipynb #4ac1e21d
 B0_STAGES = ((1, 3, 1, 16, 1), (6, 3, 2, 24, 2), (6, 5, 2, 40, 2), (6, 3, 2, 80, 3),
@@ -122,42 +120,6 @@ class EfficientNet1d(nn.Module):
     def forward(self, x:torch.Tensor, # (N, in_channels, T)
                ) -> torch.Tensor: # (N, out_channels) time-averaged features
         return self.head(self.blocks(self.stem(x))).mean(-1)
-
-# %% ../../nbs/15a_models.iq_efficientnet.ipynb #6aef650b
-class ReceiverSetModel(LocalizationModel):
-    "A shared per-receiver IQ trunk `(N, 2, T) -> (N, C)` plus measured SNR and position, fused over the receiver set."
-    family = 'iq'
-    input_kind = 'iq'
-    set_invariant = True
-
-    def attach_trunk(self, trunk:nn.Module, # per-receiver trunk (N, 2, T) -> (N, C), with an `out_channels` attribute C
-                     hidden:int, # width of the per-receiver embedding and fusion MLPs: `embed_dim`
-                    ):
-        "Attach `trunk`, the per-receiver embedding, the set fusion and the `GaussianHead`; call once in `__init__`."
-        self.sample_norm = SampleNorm()
-        self.trunk = trunk
-        self.rx_embed = dense_stack([trunk.out_channels + 5, hidden, hidden])
-        self.fusion = dense_stack([2 * hidden, hidden, hidden])
-        self.head = GaussianHead(hidden)
-        self.embed_dim = int(hidden)  # H of `embed`
-
-    def embed(self, iq:torch.Tensor, # (B, R, 2, T) float32 IQ in noise units
-              mask:torch.Tensor, # (B, R) bool, True = present
-              rx_pos:torch.Tensor, # (B, R, 3) float32 normalised receiver positions
-             ) -> torch.Tensor: # (B, embed_dim) fused features, the input of the Gaussian head
-        "Features of the receiver set right before the `GaussianHead`."
-        iq, rx_pos = self.prepare_inputs(iq, mask, rx_pos)
-        R, T = iq.shape[1], iq.shape[3]
-        x = self.sample_norm(iq, mask).reshape(-1, 2, T)                # (B R, 2, T)
-        e = self.trunk(x).reshape(-1, R, self.trunk.out_channels)        # (B, R, C)
-        h = self.rx_embed(torch.cat([e, measured_features(iq, mask, rx_pos)], -1))
-        return self.fusion(torch.cat([masked_mean(h, mask), masked_max(h, mask)], -1))
-
-    def forward(self, iq:torch.Tensor, # (B, R, 2, T) float32 IQ in noise units
-                mask:torch.Tensor, # (B, R) bool, True = present
-                rx_pos:torch.Tensor, # (B, R, 3) float32 normalised receiver positions
-               ) -> tuple: # loc (B, 2), cov_params (B, 3)
-        return self.head(self.embed(iq, mask, rx_pos))
 
 # %% ../../nbs/15a_models.iq_efficientnet.ipynb #7723dd2e
 @register

@@ -9,10 +9,8 @@ __all__ = ['VGG1d', 'IQVGG']
 import torch
 from torch import nn
 
-from ..features import SampleNorm
-from .core import GaussianHead, LocalizationModel, masked_max, masked_mean, register
-from .iq_resnet import group_norm
-from .mlp import dense_stack, measured_features
+from .core import register
+from .iq_resnet import ReceiverSetModel, group_norm
 
 # %% ../../nbs/15_models.iq_vgg.ipynb #f04f079e
 class VGG1d(nn.Module):
@@ -46,12 +44,9 @@ class VGG1d(nn.Module):
 
 # %% ../../nbs/15_models.iq_vgg.ipynb #2af9fc65
 @register
-class IQVGG(LocalizationModel):
+class IQVGG(ReceiverSetModel):
     "`iq_vgg`: 1-D VGG per receiver on normalised IQ, plus measured SNR and position, fused over the receiver set."
     arch_id = 'iq_vgg'
-    family = 'iq'
-    input_kind = 'iq'
-    set_invariant = True
     SIZES = dict(tiny=dict(convs=[1, 1, 2, 2], widths=[8, 8, 16, 16], hidden=32, stem_kernel=7, stem_stride=2),
                  small=dict(convs=[2, 2, 3, 3, 3], widths=[16, 32, 64, 96, 96], hidden=128, stem_kernel=15, stem_stride=8),
                  full=dict(convs=[2, 2, 3, 3, 3], widths=[64, 128, 256, 512, 512], hidden=1280))
@@ -68,19 +63,5 @@ class IQVGG(LocalizationModel):
         convs, widths = [int(c) for c in convs], [int(w) for w in widths]
         super().__init__(n_receivers, n_time, sample_rate_hz, convs=convs, widths=widths, hidden=hidden,
                          stem_kernel=stem_kernel, stem_stride=stem_stride)
-        self.sample_norm = SampleNorm()
-        self.trunk = VGG1d(convs, widths, stem_kernel=stem_kernel, stem_stride=stem_stride)
-        self.embed = dense_stack([self.trunk.out_channels + 5, hidden, hidden])
-        self.fusion = dense_stack([2 * hidden, hidden, hidden])
-        self.head = GaussianHead(hidden)
+        self.attach_trunk(VGG1d(convs, widths, stem_kernel=stem_kernel, stem_stride=stem_stride), hidden)
 
-    def forward(self, iq:torch.Tensor, # (B, R, 2, T) float32 IQ in noise units
-                mask:torch.Tensor, # (B, R) bool, True = present
-                rx_pos:torch.Tensor, # (B, R, 3) float32 normalised receiver positions
-               ) -> tuple: # loc (B, 2), cov_params (B, 3)
-        iq, rx_pos = self.prepare_inputs(iq, mask, rx_pos)
-        R, T = iq.shape[1], iq.shape[3]
-        x = self.sample_norm(iq, mask).reshape(-1, 2, T)                # (B R, 2, T)
-        e = self.trunk(x).reshape(-1, R, self.trunk.out_channels)        # (B, R, C)
-        h = self.embed(torch.cat([e, measured_features(iq, mask, rx_pos)], -1))
-        return self.head(self.fusion(torch.cat([masked_mean(h, mask), masked_max(h, mask)], -1)))

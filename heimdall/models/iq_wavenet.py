@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .core import register
-from .iq_efficientnet import ReceiverSetModel
+from .iq_resnet import ReceiverSetModel
 
 # %% ../../nbs/15b_models.iq_wavenet.ipynb #2abc0d8d
 class ChannelNorm(nn.Module):
