@@ -7,7 +7,7 @@ __all__ = ['MODES', 'TRAIN_SEED', 'TEST_SEED', 'PROFILES', 'BENCH_NOTEBOOKS', 'B
            'select_archs', 'store_paths', 'ensure_stores', 'Run', 'plan_runs', 'execute', 'bench', 'bench_parser',
            'bench_main']
 
-# %% ../nbs/20a_bench.ipynb #861183f1
+# %% ../nbs/20a_bench.ipynb #b13f0f8a
 import dataclasses
 import inspect
 import json
@@ -29,7 +29,7 @@ from .models.core import INPUT_KINDS, REGISTRY, build_model, load_architectures
 from .simulate import get_preset
 from .store import build_store
 
-# %% ../nbs/20a_bench.ipynb #7c9b8c62
+# %% ../nbs/20a_bench.ipynb #611de597
 MODES = {'gnss': 'websdr_gnss', 'none': 'websdr_unsynced'}  # sync mode -> preset of its stores
 TRAIN_SEED, TEST_SEED = 0, 1  # the held-out test store comes from another seed than the training store
 
@@ -48,18 +48,20 @@ class BenchProfile:
     jobs: int = 1  # runs executed side by side
     latency_repeats: int = 20  # timed ONNX / torch calls per batch size
     smoke_archs: bool = False  # one architecture per input kind plus the ensemble, instead of all
+    store_workers: int = 1  # processes building each store (heimdall.store.build_store's dask workers)
 
 PROFILES = {p.name: p for p in (
     BenchProfile('smoke', n_train=320, n_test=96, size='tiny', epochs=1, n_time=256, jobs=2, latency_repeats=3, smoke_archs=True),
     BenchProfile('cpu', n_train=3000, n_test=600, size='small', epochs=3, jobs=2, latency_repeats=20),
-    BenchProfile('gpu', n_train=100_000, n_test=10_000, size='full', epochs=30, batch_size=128, threads=8, jobs=1, latency_repeats=50))}
+    BenchProfile('gpu', n_train=100_000, n_test=10_000, size='full', epochs=30, batch_size=128, threads=8, jobs=1, latency_repeats=50,
+                 store_workers=8))}
 
 def get_profile(name:str) -> BenchProfile:
     "The `BenchProfile` called `name`."
     if name not in PROFILES: raise ValueError(f'profile={name!r}: expected one of {list(PROFILES)}')
     return PROFILES[name]
 
-# %% ../nbs/20a_bench.ipynb #84d55bf8
+# %% ../nbs/20a_bench.ipynb #73104858
 def dependencies(arch:str) -> tuple:
     "Architecture ids whose trained runs `arch` needs first (the default `members` of its constructor), else ()."
     cls = load_architectures()[arch]
@@ -94,7 +96,7 @@ def select_archs(profile:BenchProfile, # the profile
     for a in chosen: add(a)
     return ordered
 
-# %% ../nbs/20a_bench.ipynb #5e83bb34
+# %% ../nbs/20a_bench.ipynb #478b5637
 def store_paths(profile:BenchProfile, mode:str, data_dir='data') -> dict:
     "Paths of the `train` and `test` stores of `mode` for `profile` under `data_dir`."
     if mode not in MODES: raise ValueError(f'mode={mode!r}: expected one of {list(MODES)}')
@@ -108,12 +110,12 @@ def ensure_stores(profile:BenchProfile, modes=tuple(MODES), data_dir='data', pro
         config = get_preset(MODES[mode])
         if profile.n_time: config = config.replace(n_time=profile.n_time)
         paths = store_paths(profile, mode, data_dir)
-        build_store(paths['train'], config, profile.n_train, TRAIN_SEED, progress=progress)
-        build_store(paths['test'], config, profile.n_test, TEST_SEED, progress=progress)
+        build_store(paths['train'], config, profile.n_train, TRAIN_SEED, progress=progress, workers=profile.store_workers)
+        build_store(paths['test'], config, profile.n_test, TEST_SEED, progress=progress, workers=profile.store_workers)
         out[mode] = paths
     return out
 
-# %% ../nbs/20a_bench.ipynb #e571be03
+# %% ../nbs/20a_bench.ipynb #842bbe87
 BENCH_NOTEBOOKS = pathlib.Path(heimdall.__file__).resolve().parent.parent / 'nbs' / 'benchmarks'  # the papermill notebooks of the repository
 
 @dataclass
@@ -173,7 +175,7 @@ def execute(run:Run, force:bool=False) -> dict:
         (run.out / 'metrics.json').write_text(json.dumps(dict(arch=run.arch, sync_mode=run.mode, status='failed', error=error[:2000])))
     return dict(arch=run.arch, mode=run.mode, status=status, error=error, seconds=time.perf_counter() - t0)
 
-# %% ../nbs/20a_bench.ipynb #f3e82fc5
+# %% ../nbs/20a_bench.ipynb #4fc3a20f
 def _machine() -> dict:
     return dict(platform=platform.platform(), processor=platform.processor() or platform.machine(), cpus=os.cpu_count(),
                 python=platform.python_version(), torch=torch.__version__, heimdall=heimdall.__version__,
@@ -234,7 +236,7 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
         record_path.write_text(json.dumps(record, indent=1, default=str))
     return record
 
-# %% ../nbs/20a_bench.ipynb #be8c9e8e
+# %% ../nbs/20a_bench.ipynb #a6f09890
 def bench_parser():
     "The argument parser of `heimdall-bench`."
     p = _OneLineParser(prog='heimdall-bench', description='Train and score every architecture and the classical estimators on the '
