@@ -7,7 +7,7 @@ __all__ = ['MODES', 'TRAIN_SEED', 'TEST_SEED', 'PROFILES', 'BENCH_NOTEBOOKS', 'B
            'select_archs', 'store_paths', 'ensure_stores', 'Run', 'plan_runs', 'execute', 'bench', 'bench_parser',
            'bench_main']
 
-# %% ../nbs/20a_bench.ipynb #b13f0f8a
+# %% ../nbs/20a_bench.ipynb #0d481913
 import dataclasses
 import inspect
 import json
@@ -29,7 +29,7 @@ from .models.core import INPUT_KINDS, REGISTRY, build_model, load_architectures
 from .simulate import get_preset
 from .store import build_store
 
-# %% ../nbs/20a_bench.ipynb #611de597
+# %% ../nbs/20a_bench.ipynb #3b130434
 MODES = {'gnss': 'websdr_gnss', 'none': 'websdr_unsynced'}  # sync mode -> preset of its stores
 TRAIN_SEED, TEST_SEED = 0, 1  # the held-out test store comes from another seed than the training store
 
@@ -61,7 +61,7 @@ def get_profile(name:str) -> BenchProfile:
     if name not in PROFILES: raise ValueError(f'profile={name!r}: expected one of {list(PROFILES)}')
     return PROFILES[name]
 
-# %% ../nbs/20a_bench.ipynb #73104858
+# %% ../nbs/20a_bench.ipynb #7c0feb2c
 def dependencies(arch:str) -> tuple:
     "Architecture ids whose trained runs `arch` needs first (the default `members` of its constructor), else ()."
     cls = load_architectures()[arch]
@@ -96,7 +96,7 @@ def select_archs(profile:BenchProfile, # the profile
     for a in chosen: add(a)
     return ordered
 
-# %% ../nbs/20a_bench.ipynb #478b5637
+# %% ../nbs/20a_bench.ipynb #07f5b2f9
 def store_paths(profile:BenchProfile, mode:str, data_dir='data') -> dict:
     "Paths of the `train` and `test` stores of `mode` for `profile` under `data_dir`."
     if mode not in MODES: raise ValueError(f'mode={mode!r}: expected one of {list(MODES)}')
@@ -115,7 +115,7 @@ def ensure_stores(profile:BenchProfile, modes=tuple(MODES), data_dir='data', pro
         out[mode] = paths
     return out
 
-# %% ../nbs/20a_bench.ipynb #842bbe87
+# %% ../nbs/20a_bench.ipynb #84192f89
 BENCH_NOTEBOOKS = pathlib.Path(heimdall.__file__).resolve().parent.parent / 'nbs' / 'benchmarks'  # the papermill notebooks of the repository
 
 @dataclass
@@ -175,7 +175,7 @@ def execute(run:Run, force:bool=False) -> dict:
         (run.out / 'metrics.json').write_text(json.dumps(dict(arch=run.arch, sync_mode=run.mode, status='failed', error=error[:2000])))
     return dict(arch=run.arch, mode=run.mode, status=status, error=error, seconds=time.perf_counter() - t0)
 
-# %% ../nbs/20a_bench.ipynb #4fc3a20f
+# %% ../nbs/20a_bench.ipynb #5b07f8e9
 def _machine() -> dict:
     return dict(platform=platform.platform(), processor=platform.processor() or platform.machine(), cpus=os.cpu_count(),
                 python=platform.python_version(), torch=torch.__version__, heimdall=heimdall.__version__,
@@ -236,7 +236,7 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
         record_path.write_text(json.dumps(record, indent=1, default=str))
     return record
 
-# %% ../nbs/20a_bench.ipynb #a6f09890
+# %% ../nbs/20a_bench.ipynb #5909cc66
 def bench_parser():
     "The argument parser of `heimdall-bench`."
     p = _OneLineParser(prog='heimdall-bench', description='Train and score every architecture and the classical estimators on the '
