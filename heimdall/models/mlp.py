@@ -49,7 +49,7 @@ class TriangulationMLP(LocalizationModel):
     family = 'features'
     input_kind = 'features'
     set_invariant = True
-    SIZES = dict(tiny=dict(hidden=32, depth=2), small=dict(hidden=128, depth=3), full=dict(hidden=256, depth=3))
+    SIZES = dict(tiny=dict(hidden=32, depth=2), small=dict(hidden=128, depth=3), full=dict(hidden=224, depth=3))
 
     def __init__(self, n_receivers:int=7, # R
                  n_time:int=1024, # T, IQ samples per receiver
