@@ -6,7 +6,7 @@
 __all__ = ['STYLE', 'SCORECARD', 'use_style', 'save_figure', 'method_colors', 'plot_error_cdf', 'plot_tiers', 'plot_scorecard',
            'plot_calibration', 'plot_error_vs_crlb', 'plot_error_vs', 'pareto_front', 'plot_pareto', 'plot_map']
 
-# %% ../nbs/20b_figures.ipynb #e2e77d50
+# %% ../nbs/20b_figures.ipynb #452e8d45
 import pathlib
 
 import matplotlib
@@ -19,7 +19,7 @@ from matplotlib.patches import Ellipse
 from .metrics import ellipse_axes, reliability_curve
 from .report import TIERS, cov_matrix
 
-# %% ../nbs/20b_figures.ipynb #87fbf3f2
+# %% ../nbs/20b_figures.ipynb #abc602bc
 STYLE = dict(context='paper', style='whitegrid', font_scale=1.2)  # seaborn theme of every figure
 
 def use_style():
@@ -46,7 +46,7 @@ def method_colors(methods) -> dict:
     pal = sns.color_palette('tab20', max(len(learned), 1))
     return {**{m: pal[i % len(pal)] for i, m in enumerate(learned)}, **classical}
 
-# %% ../nbs/20b_figures.ipynb #6a94e75b
+# %% ../nbs/20b_figures.ipynb #d6081345
 def plot_error_cdf(preds:pd.DataFrame, # tidy predictions of one sync mode
                    title:str='', # axes title
                   ) -> matplotlib.figure.Figure:
@@ -64,7 +64,7 @@ def plot_error_cdf(preds:pd.DataFrame, # tidy predictions of one sync mode
     ax.legend(fontsize=7, ncol=2, loc='upper left')
     return fig
 
-# %% ../nbs/20b_figures.ipynb #4a69b8ac
+# %% ../nbs/20b_figures.ipynb #615c40db
 def plot_tiers(table:pd.DataFrame, # `mode_table` of one sync mode
                title:str='', # axes title
               ) -> matplotlib.figure.Figure:
@@ -110,7 +110,7 @@ def plot_scorecard(table:pd.DataFrame, # `mode_table` of one sync mode
     ax.tick_params(axis='x', labelrotation=30)
     return fig
 
-# %% ../nbs/20b_figures.ipynb #b317da63
+# %% ../nbs/20b_figures.ipynb #2a26c959
 def plot_calibration(preds:pd.DataFrame, # tidy predictions of one sync mode
                      title:str='', # axes title
                     ) -> matplotlib.figure.Figure:
@@ -168,7 +168,7 @@ def plot_error_vs(preds:pd.DataFrame, # tidy predictions of one sync mode
     ax.legend(fontsize=6, ncol=2)
     return fig
 
-# %% ../nbs/20b_figures.ipynb #47b1c172
+# %% ../nbs/20b_figures.ipynb #dc85e62a
 def pareto_front(x, # (n,) cost, lower is better (e.g. latency)
                  y, # (n,) error, lower is better
                 ) -> np.ndarray: # (n,) bool, True on the front
@@ -193,10 +193,11 @@ def plot_pareto(table:pd.DataFrame, # `mode_table` of one sync mode
     bound = table[table.kind == 'bound']
     if len(bound): ax.axhline(float(bound.p68_m.iloc[0]), color='k', ls='--', lw=1, label='CRLB P68')
     ax.set(xscale='log', yscale='log', xlabel='onnxruntime latency, batch 1, 1 thread (ms)', ylabel='P68 error on the test store (m)', title=title)
+    for axis in (ax.xaxis, ax.yaxis): axis.set_minor_formatter(matplotlib.ticker.NullFormatter())  # major ticks only: no overlapping labels
     ax.legend(fontsize=7)
     return fig
 
-# %% ../nbs/20b_figures.ipynb #05bb19df
+# %% ../nbs/20b_figures.ipynb #48f2ac5b
 def plot_map(preds:pd.DataFrame, # tidy predictions of one sync mode
              rx_en_m, # (R, 2) receiver east/north, m, in the same ENU frame
              method:str, # method whose predictions are drawn
