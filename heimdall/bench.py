@@ -7,7 +7,7 @@ __all__ = ['MODES', 'TRAIN_SEED', 'TEST_SEED', 'PROFILES', 'BENCH_NOTEBOOKS', 'B
            'select_archs', 'store_paths', 'ensure_stores', 'Run', 'plan_runs', 'execute', 'bench', 'bench_parser',
            'bench_main']
 
-# %% ../nbs/20a_bench.ipynb #0d481913
+# %% ../nbs/20a_bench.ipynb #62663d41
 import dataclasses
 import inspect
 import json
@@ -29,7 +29,7 @@ from .models.core import INPUT_KINDS, REGISTRY, build_model, load_architectures
 from .simulate import get_preset
 from .store import build_store
 
-# %% ../nbs/20a_bench.ipynb #3b130434
+# %% ../nbs/20a_bench.ipynb #175a2b28
 MODES = {'gnss': 'websdr_gnss', 'none': 'websdr_unsynced'}  # sync mode -> preset of its stores
 TRAIN_SEED, TEST_SEED = 0, 1  # the held-out test store comes from another seed than the training store
 
@@ -61,7 +61,7 @@ def get_profile(name:str) -> BenchProfile:
     if name not in PROFILES: raise ValueError(f'profile={name!r}: expected one of {list(PROFILES)}')
     return PROFILES[name]
 
-# %% ../nbs/20a_bench.ipynb #7c0feb2c
+# %% ../nbs/20a_bench.ipynb #bfe34c3c
 def dependencies(arch:str) -> tuple:
     "Architecture ids whose trained runs `arch` needs first (the default `members` of its constructor), else ()."
     cls = load_architectures()[arch]
@@ -96,7 +96,7 @@ def select_archs(profile:BenchProfile, # the profile
     for a in chosen: add(a)
     return ordered
 
-# %% ../nbs/20a_bench.ipynb #07f5b2f9
+# %% ../nbs/20a_bench.ipynb #2f394fa5
 def store_paths(profile:BenchProfile, mode:str, data_dir='data') -> dict:
     "Paths of the `train` and `test` stores of `mode` for `profile` under `data_dir`."
     if mode not in MODES: raise ValueError(f'mode={mode!r}: expected one of {list(MODES)}')
@@ -115,7 +115,7 @@ def ensure_stores(profile:BenchProfile, modes=tuple(MODES), data_dir='data', pro
         out[mode] = paths
     return out
 
-# %% ../nbs/20a_bench.ipynb #84192f89
+# %% ../nbs/20a_bench.ipynb #2570ed25
 BENCH_NOTEBOOKS = pathlib.Path(heimdall.__file__).resolve().parent.parent / 'nbs' / 'benchmarks'  # the papermill notebooks of the repository
 
 @dataclass
@@ -175,7 +175,7 @@ def execute(run:Run, force:bool=False) -> dict:
         (run.out / 'metrics.json').write_text(json.dumps(dict(arch=run.arch, sync_mode=run.mode, status='failed', error=error[:2000])))
     return dict(arch=run.arch, mode=run.mode, status=status, error=error, seconds=time.perf_counter() - t0)
 
-# %% ../nbs/20a_bench.ipynb #5b07f8e9
+# %% ../nbs/20a_bench.ipynb #51696ef2
 def _machine() -> dict:
     return dict(platform=platform.platform(), processor=platform.processor() or platform.machine(), cpus=os.cpu_count(),
                 python=platform.python_version(), torch=torch.__version__, heimdall=heimdall.__version__,
@@ -205,38 +205,44 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
     old = json.loads(record_path.read_text()) if record_path.is_file() else {}
     record = dict(profile=dataclasses.asdict(profile), modes=modes, archs=chosen, machine=_machine(), stages=dict(old.get('stages', {})),
                   runs=dict(old.get('runs', {})))
+    stages = {}  # wall time of the stages that did work in this call; the others keep the times of the call that did
     t0 = time.perf_counter()
+    built = not all(p.exists() for m in modes for p in store_paths(profile, m, data_dir).values())
     stores = ensure_stores(profile, modes, data_dir, progress=progress)
     record['stores'] = {m: {k: str(v) for k, v in p.items()} for m, p in stores.items()}
-    record['stages']['stores_s'] = time.perf_counter() - t0
+    if built: stages['stores_s'] = time.perf_counter() - t0
     runs = plan_runs(profile, stores, chosen, report_dir)
     first = [r for r in runs if r.arch == 'classical' or not dependencies(r.arch)]
     later = [r for r in runs if r not in first]
     bar = tqdm(total=len(runs), desc=f'heimdall-bench {profile.name}', unit='run', disable=not progress, file=sys.stdout)
+    executed = []
     def one(run):
         res = execute(run, force)
         bar.update(1)
         bar.set_postfix_str(f'{run.mode}/{run.arch} {res["status"]}')
-        if res['status'] != 'skipped': record['runs'][f'{run.mode}/{run.arch}'] = res
+        if res['status'] != 'skipped':
+            record['runs'][f'{run.mode}/{run.arch}'] = res
+            executed.append(f'{run.mode}/{run.arch}')
         return res
-    t0 = time.perf_counter()
     with ThreadPoolExecutor(int(jobs)) as pool:
-        list(pool.map(one, first))
-        record['stages']['runs_s'] = time.perf_counter() - t0
-        list(pool.map(one, later))
+        for name, batch in (('runs_s', first), ('dependent_runs_s', later)):
+            t0, before = time.perf_counter(), len(executed)
+            list(pool.map(one, batch))
+            if len(executed) > before: stages[name] = time.perf_counter() - t0
     bar.close()
-    record['stages']['dependent_runs_s'] = time.perf_counter() - t0 - record['stages']['runs_s']
+    record['executed'] = executed
+    record['stages'].update(stages)
     record_path.write_text(json.dumps(record, indent=1, default=str))
     if render:
         import papermill as pm
         t0 = time.perf_counter()
         pm.execute_notebook(BENCH_NOTEBOOKS / 'report.ipynb', report_dir / 'report.ipynb', parameters=dict(report_dir=str(report_dir)),
                             kernel_name='python3', cwd=str(BENCH_NOTEBOOKS), progress_bar=False, log_output=False)
-        record['stages']['report_s'] = time.perf_counter() - t0
+        record['stages']['report_s'] = time.perf_counter() - t0  # the report is rendered on every call
         record_path.write_text(json.dumps(record, indent=1, default=str))
     return record
 
-# %% ../nbs/20a_bench.ipynb #5909cc66
+# %% ../nbs/20a_bench.ipynb #ea4eebb6
 def bench_parser():
     "The argument parser of `heimdall-bench`."
     p = _OneLineParser(prog='heimdall-bench', description='Train and score every architecture and the classical estimators on the '
@@ -261,6 +267,6 @@ def bench_main(argv:list|None=None) -> int:
     except ValueError as e:
         p.exit(2, f"{p.prog}: error: {' '.join(str(e).split())}\n")
     failed = [k for k, r in rec['runs'].items() if r.get('status') == 'failed']
-    print(f"{len(rec['runs'])} runs executed, {len(failed)} failed{': ' + ', '.join(failed) if failed else ''}; report in "
-          f"{pathlib.Path(a.report_dir or pathlib.Path('reports') / a.profile)}")
+    print(f"{len(rec['executed'])} runs executed now, {len(rec['runs']) - len(rec['executed'])} finished before; {len(failed)} failed"
+          f"{': ' + ', '.join(failed) if failed else ''}; report in {pathlib.Path(a.report_dir or pathlib.Path('reports') / a.profile)}")
     return 0
