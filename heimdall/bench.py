@@ -7,7 +7,7 @@ __all__ = ['MODES', 'TRAIN_SEED', 'TEST_SEED', 'PROFILES', 'BENCH_NOTEBOOKS', 'B
            'select_archs', 'store_paths', 'ensure_stores', 'Run', 'plan_runs', 'execute', 'bench', 'bench_parser',
            'bench_main']
 
-# %% ../nbs/20a_bench.ipynb #62663d41
+# %% ../nbs/20a_bench.ipynb #8625810f
 import dataclasses
 import inspect
 import json
@@ -29,7 +29,7 @@ from .models.core import INPUT_KINDS, REGISTRY, build_model, load_architectures
 from .simulate import get_preset
 from .store import build_store
 
-# %% ../nbs/20a_bench.ipynb #175a2b28
+# %% ../nbs/20a_bench.ipynb #ef60c83f
 MODES = {'gnss': 'websdr_gnss', 'none': 'websdr_unsynced'}  # sync mode -> preset of its stores
 TRAIN_SEED, TEST_SEED = 0, 1  # the held-out test store comes from another seed than the training store
 
@@ -61,7 +61,7 @@ def get_profile(name:str) -> BenchProfile:
     if name not in PROFILES: raise ValueError(f'profile={name!r}: expected one of {list(PROFILES)}')
     return PROFILES[name]
 
-# %% ../nbs/20a_bench.ipynb #bfe34c3c
+# %% ../nbs/20a_bench.ipynb #a71d5c51
 def dependencies(arch:str) -> tuple:
     "Architecture ids whose trained runs `arch` needs first (the default `members` of its constructor), else ()."
     cls = load_architectures()[arch]
@@ -96,7 +96,7 @@ def select_archs(profile:BenchProfile, # the profile
     for a in chosen: add(a)
     return ordered
 
-# %% ../nbs/20a_bench.ipynb #2f394fa5
+# %% ../nbs/20a_bench.ipynb #8e56ab4d
 def store_paths(profile:BenchProfile, mode:str, data_dir='data') -> dict:
     "Paths of the `train` and `test` stores of `mode` for `profile` under `data_dir`."
     if mode not in MODES: raise ValueError(f'mode={mode!r}: expected one of {list(MODES)}')
@@ -115,7 +115,7 @@ def ensure_stores(profile:BenchProfile, modes=tuple(MODES), data_dir='data', pro
         out[mode] = paths
     return out
 
-# %% ../nbs/20a_bench.ipynb #2570ed25
+# %% ../nbs/20a_bench.ipynb #a6179be4
 BENCH_NOTEBOOKS = pathlib.Path(heimdall.__file__).resolve().parent.parent / 'nbs' / 'benchmarks'  # the papermill notebooks of the repository
 
 @dataclass
@@ -175,7 +175,7 @@ def execute(run:Run, force:bool=False) -> dict:
         (run.out / 'metrics.json').write_text(json.dumps(dict(arch=run.arch, sync_mode=run.mode, status='failed', error=error[:2000])))
     return dict(arch=run.arch, mode=run.mode, status=status, error=error, seconds=time.perf_counter() - t0)
 
-# %% ../nbs/20a_bench.ipynb #51696ef2
+# %% ../nbs/20a_bench.ipynb #8eb5d59c
 def _machine() -> dict:
     return dict(platform=platform.platform(), processor=platform.processor() or platform.machine(), cpus=os.cpu_count(),
                 python=platform.python_version(), torch=torch.__version__, heimdall=heimdall.__version__,
@@ -205,7 +205,8 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
     old = json.loads(record_path.read_text()) if record_path.is_file() else {}
     record = dict(profile=dataclasses.asdict(profile), modes=modes, archs=chosen, machine=_machine(), stages=dict(old.get('stages', {})),
                   runs=dict(old.get('runs', {})))
-    stages = {}  # wall time of the stages that did work in this call; the others keep the times of the call that did
+    stages = {}  # wall time of the stages that did work in this call, added to the earlier calls' (a resumed benchmark sums its parts)
+    if force: record['stages'] = {}
     t0 = time.perf_counter()
     built = not all(p.exists() for m in modes for p in store_paths(profile, m, data_dir).values())
     stores = ensure_stores(profile, modes, data_dir, progress=progress)
@@ -231,7 +232,7 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
             if len(executed) > before: stages[name] = time.perf_counter() - t0
     bar.close()
     record['executed'] = executed
-    record['stages'].update(stages)
+    for name, seconds in stages.items(): record['stages'][name] = record['stages'].get(name, 0.0) + seconds
     record_path.write_text(json.dumps(record, indent=1, default=str))
     if render:
         import papermill as pm
@@ -242,7 +243,7 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
         record_path.write_text(json.dumps(record, indent=1, default=str))
     return record
 
-# %% ../nbs/20a_bench.ipynb #ea4eebb6
+# %% ../nbs/20a_bench.ipynb #05b40bd6
 def bench_parser():
     "The argument parser of `heimdall-bench`."
     p = _OneLineParser(prog='heimdall-bench', description='Train and score every architecture and the classical estimators on the '
