@@ -7,7 +7,7 @@ __all__ = ['MODES', 'TRAIN_SEED', 'TEST_SEED', 'PROFILES', 'BENCH_NOTEBOOKS', 'B
            'select_archs', 'store_paths', 'ensure_stores', 'Run', 'plan_runs', 'execute', 'bench', 'bench_parser',
            'bench_main']
 
-# %% ../nbs/20a_bench.ipynb #8625810f
+# %% ../nbs/20a_bench.ipynb #fdcce329
 import dataclasses
 import inspect
 import json
@@ -25,11 +25,11 @@ from tqdm.auto import tqdm
 
 import heimdall
 from .cli import _OneLineParser, _positive_int
-from .models.core import INPUT_KINDS, REGISTRY, build_model, load_architectures
+from .models.core import INPUT_KINDS, REGISTRY, load_architectures
 from .simulate import get_preset
 from .store import build_store
 
-# %% ../nbs/20a_bench.ipynb #ef60c83f
+# %% ../nbs/20a_bench.ipynb #883b2629
 MODES = {'gnss': 'websdr_gnss', 'none': 'websdr_unsynced'}  # sync mode -> preset of its stores
 TRAIN_SEED, TEST_SEED = 0, 1  # the held-out test store comes from another seed than the training store
 
@@ -61,15 +61,12 @@ def get_profile(name:str) -> BenchProfile:
     if name not in PROFILES: raise ValueError(f'profile={name!r}: expected one of {list(PROFILES)}')
     return PROFILES[name]
 
-# %% ../nbs/20a_bench.ipynb #a71d5c51
+# %% ../nbs/20a_bench.ipynb #422d4179
 def dependencies(arch:str) -> tuple:
     "Architecture ids whose trained runs `arch` needs first (the default `members` of its constructor), else ()."
     cls = load_architectures()[arch]
     p = inspect.signature(cls.__init__).parameters.get('members')
     return tuple(p.default) if p is not None and p.default is not inspect.Parameter.empty and p.default else ()
-
-def _n_params_tiny(arch:str) -> int:
-    with torch.device('meta'): return sum(p.numel() for p in build_model(arch, 'tiny').parameters())
 
 def select_archs(profile:BenchProfile, # the profile
                  archs=None, # explicit architecture ids; None = the profile's choice
@@ -83,8 +80,7 @@ def select_archs(profile:BenchProfile, # the profile
     elif profile.smoke_archs:
         chosen = []
         for kind in INPUT_KINDS:
-            ids = sorted((a for a, c in reg.items() if c.input_kind == kind and not dependencies(a)), key=lambda a: (_n_params_tiny(a), a))
-            chosen += ids[:1]
+            chosen += sorted(a for a, c in reg.items() if c.input_kind == kind and not dependencies(a))[:1]
         chosen += [a for a in sorted(reg) if dependencies(a)]
     else: chosen = sorted(reg)
     ordered = []
@@ -96,7 +92,7 @@ def select_archs(profile:BenchProfile, # the profile
     for a in chosen: add(a)
     return ordered
 
-# %% ../nbs/20a_bench.ipynb #8e56ab4d
+# %% ../nbs/20a_bench.ipynb #b92f0179
 def store_paths(profile:BenchProfile, mode:str, data_dir='data') -> dict:
     "Paths of the `train` and `test` stores of `mode` for `profile` under `data_dir`."
     if mode not in MODES: raise ValueError(f'mode={mode!r}: expected one of {list(MODES)}')
@@ -115,7 +111,7 @@ def ensure_stores(profile:BenchProfile, modes=tuple(MODES), data_dir='data', pro
         out[mode] = paths
     return out
 
-# %% ../nbs/20a_bench.ipynb #a6179be4
+# %% ../nbs/20a_bench.ipynb #5c8845c6
 BENCH_NOTEBOOKS = pathlib.Path(heimdall.__file__).resolve().parent.parent / 'nbs' / 'benchmarks'  # the papermill notebooks of the repository
 
 @dataclass
@@ -175,7 +171,7 @@ def execute(run:Run, force:bool=False) -> dict:
         (run.out / 'metrics.json').write_text(json.dumps(dict(arch=run.arch, sync_mode=run.mode, status='failed', error=error[:2000])))
     return dict(arch=run.arch, mode=run.mode, status=status, error=error, seconds=time.perf_counter() - t0)
 
-# %% ../nbs/20a_bench.ipynb #8eb5d59c
+# %% ../nbs/20a_bench.ipynb #bae376fb
 def _machine() -> dict:
     return dict(platform=platform.platform(), processor=platform.processor() or platform.machine(), cpus=os.cpu_count(),
                 python=platform.python_version(), torch=torch.__version__, heimdall=heimdall.__version__,
@@ -243,7 +239,7 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
         record_path.write_text(json.dumps(record, indent=1, default=str))
     return record
 
-# %% ../nbs/20a_bench.ipynb #05b40bd6
+# %% ../nbs/20a_bench.ipynb #889d31f6
 def bench_parser():
     "The argument parser of `heimdall-bench`."
     p = _OneLineParser(prog='heimdall-bench', description='Train and score every architecture and the classical estimators on the '
