@@ -13,8 +13,8 @@ from collections.abc import Mapping
 import torch
 from torch import nn
 
-from .models.core import LOG_SIGMA_MAX, LOG_SIGMA_MIN, REGISTRY, RHO_MAX, SIZE_NAMES
-from .models.core import GaussianHead, LocalizationModel, build_model, load_architectures, register
+from .models.core import REGISTRY, SIZE_NAMES, GaussianHead, LocalizationModel, build_model, cov_matrix_from_params
+from .models.core import cov_params_from_matrix, load_architectures, register
 
 # %% ../nbs/16_ensemble.ipynb #a1a18e2a
 def mixture_moments(weights:torch.Tensor, # (B, K) fusion weights, each row summing to 1
@@ -24,14 +24,8 @@ def mixture_moments(weights:torch.Tensor, # (B, K) fusion weights, each row summ
     "Mean and bounded (log sigma_e, log sigma_n, rho) of the Gaussian matching the mixture sum_k `weights`_k N(`loc`_k, Sigma_k)."
     mu = (weights[..., None] * loc).sum(1)                                   # (B, 2)
     d = loc - mu[:, None]                                                    # (B, K, 2) member offsets from the fused mean
-    s_e, s_n, rho = cov_params[..., 0].exp(), cov_params[..., 1].exp(), cov_params[..., 2]
-    var_e = (weights * (s_e.square() + d[..., 0].square())).sum(1)           # (B,)
-    var_n = (weights * (s_n.square() + d[..., 1].square())).sum(1)
-    cov_en = (weights * (rho * s_e * s_n + d[..., 0] * d[..., 1])).sum(1)
-    log_s_e, log_s_n = 0.5 * var_e.log(), 0.5 * var_n.log()
-    fused_rho = cov_en * torch.exp(-(log_s_e + log_s_n))
-    return mu, torch.stack([log_s_e.clamp(LOG_SIGMA_MIN, LOG_SIGMA_MAX), log_s_n.clamp(LOG_SIGMA_MIN, LOG_SIGMA_MAX),
-                            fused_rho.clamp(-RHO_MAX, RHO_MAX)], -1)
+    C = (weights[..., None, None] * (cov_matrix_from_params(cov_params) + d[..., :, None] * d[..., None, :])).sum(1)   # (B, 2, 2)
+    return mu, cov_params_from_matrix(C)
 
 # %% ../nbs/16_ensemble.ipynb #44e5e25a
 class MemberAttention(nn.Module):
