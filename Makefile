@@ -53,9 +53,12 @@ report-simulator: install
 	  -p preset websdr_gnss -p n_samples $(N_SAMPLES) -p out ../../data/$(PROFILE)/websdr_gnss_simulator.zarr \
 	  -p report_dir ../../reports/$(PROFILE)/simulator -p throughput_samples 2000 -p throughput_repeats 3 -p map_grid 60
 
-# heimdall-bench skips finished runs: after an interruption, `make report` resumes; BENCH_ARGS=--force re-runs them
+# heimdall-bench skips finished runs: after an interruption, `make report` resumes; BENCH_ARGS=--force re-runs them.
+# The second call adds the robustness scenarios (heavier multipath; trained on random layouts, tested on NW-Italy)
+# for the TDOA architectures to the same report.
 report-bench: install
 	$(BIN)/heimdall-bench --profile $(PROFILE) $(BENCH_ARGS)
+	$(BIN)/heimdall-bench --profile $(PROFILE) --modes multipath transfer --archs tdoa_unrolled tdoa_gccnet $(BENCH_ARGS)
 
 report-registry: install
 	$(BIN)/heimdall-models --sizes tiny small full --results-dir reports/$(PROFILE) > reports/$(PROFILE)/registry.md

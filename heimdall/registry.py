@@ -56,6 +56,7 @@ def _measured(table:pd.DataFrame|None, arch:str) -> dict:
     modes = sorted(set(table.sync_mode)) if table is not None else ['gnss', 'none']
     for mode in modes: out.update({f'measured_{mode}_{k}': math.nan for k in MEASURED_KEYS})
     if table is None: return out
+    if 'scenario' in table: table = table[table.scenario == table.sync_mode]   # the sync-mode benchmarks, not robustness scenarios
     rows = table[(table.method == arch) & (table.get('status', 'ok') == 'ok')]
     for _, r in rows.iterrows():
         out.update({f'measured_{r.sync_mode}_{k}': r.get(k, math.nan) for k in MEASURED_KEYS})

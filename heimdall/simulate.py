@@ -106,6 +106,8 @@ PRESETS: dict[str, ScenarioConfig] = {
     'websdr_gnss': ScenarioConfig(name='websdr_gnss', sync_mode='gnss'),
     'websdr_unsynced': ScenarioConfig(name='websdr_unsynced', sync_mode='none', rx_cfo_std_ppm=1.0),
     'random_gnss': ScenarioConfig(name='random_gnss', layout='random', n_receivers=7, sync_mode='gnss'),
+    'websdr_gnss_multipath': ScenarioConfig(name='websdr_gnss_multipath', sync_mode='gnss', max_excess_delay_s=6e-6, rician_k_db=3.0,
+                                            n_multipath_taps=4),
 }
 
 def get_preset(name: str) -> ScenarioConfig:

@@ -426,7 +426,7 @@ def pair_features(local, offset, coherence, snr, log_bw, baseline, lag, i, j) ->
                       log_bw[:, None, None].expand(-1, local.shape[1], 1), baseline[..., None],
                       (lag / torch.clamp(baseline, min=1e-3))[..., None]], -1)
 
-# %% ../../nbs/14a_models.tdoa_unrolled.ipynb #79aa1718
+# %% ../../nbs/14a_models.tdoa_unrolled.ipynb #381ca8b3
 MEDIAN_CHI2_1 = 0.45493642311957184  # median of a chi-square variable with one degree of freedom
 
 def _masked_min(x:torch.Tensor, mask:torch.Tensor) -> torch.Tensor: return -masked_max(-x, mask)
@@ -599,6 +599,19 @@ class TDOAUnrolled(LocalizationModel):
         points = frame['center'].float()[:, None] + half[:, None, None] * self.power_grid.reshape(1, -1, 2)   # (B, G^2, 2)
         mean, cov = grid_posterior(rss_cost(frame['geo32'], *power, points), points, (2 * half / (n - 1)) ** 2 / 12)
         return mean.double(), inverse_2x2(cov.double())
+
+    def negative_log_likelihood(self, iq:torch.Tensor, mask:torch.Tensor, rx_pos:torch.Tensor, # model inputs
+                                p:torch.Tensor, # (B, K, 2) candidate positions, normalised
+                               ) -> torch.Tensor: # (B, K)
+        "What the solver compares starts by, at any positions: the Cauchy cost of the pairs plus the power likelihood (up to constants)."
+        iq, rx_pos = self.prepare_inputs(iq, mask, rx_pos)
+        snr = 10 ** (snr_estimate_db(iq, floor_db=-30.0) / 10)
+        frame, power = self.frame(mask, rx_pos), self.power_terms(snr, mask)
+        t = self.timing(iq, mask, rx_pos, snr)
+        i, j = pair_indices(iq.shape[1])
+        r, _ = frame['geo'].residuals(t['lag'], p.double(), jacobian=False)
+        var = t['rx_var'][:, i] + t['rx_var'][:, j] + t['pair_var']
+        return robust_cost(r, var[:, None], t['use'][:, None]) + 0.5 * rss_cost(frame['geo'], *(x.double() for x in power), p.double())
 
     def forward(self, iq:torch.Tensor, # (B, R, 2, T) float32 IQ in noise units
                 mask:torch.Tensor, # (B, R) bool, True = present
