@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['horizontal_error_m', 'enu_error_m', 'error_summary', 'summarize', 'covariance_from_params', 'params_from_covariance',
-           'EllipseAxes', 'ellipse_axes', 'mahalanobis_sq', 'reliability_curve', 'ellipse_coverage', 'gaussian_nll_m']
+           'EllipseAxes', 'ellipse_axes', 'mahalanobis_sq', 'reliability_curve', 'ellipse_coverage', 'gaussian_nll_m',
+           'coverage_scale']
 
 # %% ../nbs/08_metrics.ipynb #a623947a
 from typing import NamedTuple
@@ -238,3 +239,20 @@ def gaussian_nll_m(pred_mean_en, # (..., 2) predicted (east, north) mean, metres
     "Mean negative log-likelihood (nats) of `true_en` under N(`pred_mean_en`, `cov`), density in 1/m^2."
     m2, logdet = _mahalanobis_sq(*_calibration_inputs(pred_mean_en, cov, true_en))
     return float(np.mean(_finite(0.5 * m2 + 0.5 * logdet + np.log(2 * np.pi))))
+
+# %% ../nbs/08_metrics.ipynb #18859a66
+def coverage_scale(mahalanobis_sq, # (n,) squared Mahalanobis distances of the truths under the predicted covariances
+                   levels=(0.68, 0.95), # nominal probabilities of the ellipses matched
+                   scales=np.geomspace(0.02, 50.0, 801), # candidate factors
+                  ) -> float: # the factor of the covariances
+    "Covariance factor s whose `levels` ellipses cover the truths closest to nominal (largest deviation minimised)."
+    m2 = np.asarray(mahalanobis_sq, dtype=float).ravel()
+    m2 = m2[np.isfinite(m2)]
+    if not m2.size: raise ValueError('mahalanobis_sq: no finite value, expected the distances of at least one prediction')
+    levels, scales = np.asarray(levels, dtype=float), np.asarray(scales, dtype=float)
+    if np.any((levels <= 0) | (levels >= 1)): raise ValueError(f'levels={levels.tolist()}: expected probabilities in (0, 1)')
+    k = -2.0 * np.log1p(-levels)                                                 # chi-square(2) quantiles
+    inside = np.sort(m2)
+    covered = np.searchsorted(inside, scales[:, None] * k[None], side='right') / inside.size   # (S, L)
+    worst = np.abs(covered - levels).max(-1)
+    return float(scales[np.lexsort((np.abs(np.log(scales)), worst))[0]])

@@ -33,8 +33,8 @@ from .models.core import REGISTRY, SIZE_NAMES, Normalizer, build_model, load_arc
 from .store import StoreError
 
 # %% auto #0
-__all__ = ['TRACKING', 'localization_metrics', 'LocalizationModule', 'FitResult', 'load_module', 'fit', 'train_parser',
-           'train_main']
+__all__ = ['TRACKING', 'localization_metrics', 'LocalizationModule', 'FitResult', 'load_module', 'calibrate_checkpoint', 'fit',
+           'train_parser', 'train_main']
 
 # %% ../nbs/18_train.ipynb #cebb4b3c
 def localization_metrics(normalizer:Normalizer, # frame the model predicts in
@@ -134,7 +134,7 @@ class LocalizationModule(pl.LightningModule):
     def on_save_checkpoint(self, checkpoint): checkpoint['heimdall_run'] = dict(self.run_info)
     def on_load_checkpoint(self, checkpoint): self.run_info = {**checkpoint.get('heimdall_run', {}), **self.run_info}
 
-# %% ../nbs/18_train.ipynb #93400f9d
+# %% ../nbs/18_train.ipynb #8889f55a
 TRACKING = ('csv', 'mlflow')
 
 @dataclass
@@ -149,6 +149,7 @@ class FitResult:
     onnx_path: pathlib.Path|None = None  # ONNX export of the best model (tracking='mlflow')
     mlflow_run_id: str|None = None  # MLflow run (tracking='mlflow')
     registered_version: int|None = None  # version of the registered model heimdall-<arch> (tracking='mlflow')
+    coverage_scale: float|None = None  # covariance factor fitted on the validation split (architectures with `calibrate`)
 
 class _Throughput(Callback):
     "Training samples per second: samples over the time from each epoch's start to its last training batch."
@@ -225,6 +226,18 @@ def load_module(ckpt_path, # checkpoint written by `fit`
     _read_checkpoint(ckpt_path)
     return LocalizationModule.load_from_checkpoint(ckpt_path, map_location='cpu').eval()
 
+def calibrate_checkpoint(ckpt_path, # checkpoint written by `fit`
+                         batches, # iterable of batches (iq, mask, rx_pos, target), e.g. the validation split
+                        ) -> float|None: # what the model's `calibrate` returned, None if it has none
+    "Fit the post-hoc calibration of the model saved at `ckpt_path` (its `calibrate` method) on `batches`; save it into the checkpoint."
+    module = load_module(ckpt_path)
+    if not callable(getattr(module.model, 'calibrate', None)): return None
+    result = module.model.calibrate(batches)
+    ckpt = torch.load(ckpt_path, map_location='cpu', weights_only=False)
+    ckpt['state_dict'].update({f'model.{k}': v for k, v in module.model.state_dict().items()})
+    torch.save(ckpt, ckpt_path)
+    return result
+
 def fit(arch:str, # registered architecture id
         store, # path of the training store (its `split` variable gives train/val)
         size:str='tiny', # size preset ('tiny', 'small', 'full'); a resumed run keeps the checkpoint's
@@ -286,6 +299,8 @@ def fit(arch:str, # registered architecture id
         result = FitResult(best_ckpt=pathlib.Path(checkpoint.best_model_path), last_ckpt=pathlib.Path(checkpoint.last_model_path),
                            log_dir=pathlib.Path(trainer.log_dir), metrics=metrics, train_samples_per_s=throughput.samples_per_s,
                            epochs=trainer.current_epoch)
+        if trainer.is_global_zero and callable(getattr(module.model, "calibrate", None)):
+            result.coverage_scale = calibrate_checkpoint(result.best_ckpt, dm.val_dataloader())
         if tracking == 'mlflow' and trainer.is_global_zero:
             result.onnx_path = export_onnx(load_module(result.best_ckpt), result.log_dir / 'model.onnx')
             result.mlflow_run_id = loggers[1].run_id
@@ -304,6 +319,7 @@ class _EpochLine(Callback):
         print(f"epoch {trainer.current_epoch + 1}/{self.epochs}: train_loss {m.get('train_loss_epoch', math.nan):.4f}, "
               f"val_loss {m.get('val_loss', math.nan):.4f}, val P68 {m.get('val_p68_m', math.nan):.0f} m, "
               f"{time.perf_counter() - (self._t0 or time.perf_counter()):.0f} s", flush=True)
+
 
 
 # %% ../nbs/18_train.ipynb #4a4d38f0

@@ -8,7 +8,7 @@ __all__ = ['EARTH_RADIUS_M', 'PHYSICS_GAIN', 'MEDIAN_CHI2_1', 'fixed_loop', 'Fou
            'robust_gauss_newton', 'gls_gauss_newton', 'rss_cost', 'grid_posterior', 'PairHead', 'pair_features',
            'masked_median', 'TDOAUnrolled']
 
-# %% ../../nbs/14a_models.tdoa_unrolled.ipynb #3b94640a
+# %% ../../nbs/14a_models.tdoa_unrolled.ipynb #deea4e77
 import math
 
 import numpy as np
@@ -20,7 +20,8 @@ from torch._higher_order_ops.scan import scan
 
 from ..baselines import _smoothed_noise_std
 from ..features import pair_indices
-from .core import LocalizationModel, cov_params_from_matrix, masked_max, register
+from ..metrics import coverage_scale, mahalanobis_sq
+from .core import LocalizationModel, cov_matrix_from_params, cov_params_from_matrix, masked_max, register
 from .mlp import dense_stack, snr_estimate_db
 from ..propagation import SPEED_OF_LIGHT_M_S
 
@@ -426,7 +427,7 @@ def pair_features(local, offset, coherence, snr, log_bw, baseline, lag, i, j) ->
                       log_bw[:, None, None].expand(-1, local.shape[1], 1), baseline[..., None],
                       (lag / torch.clamp(baseline, min=1e-3))[..., None]], -1)
 
-# %% ../../nbs/14a_models.tdoa_unrolled.ipynb #381ca8b3
+# %% ../../nbs/14a_models.tdoa_unrolled.ipynb #e6baa6b5
 MEDIAN_CHI2_1 = 0.45493642311957184  # median of a chi-square variable with one degree of freedom
 
 def _masked_min(x:torch.Tensor, mask:torch.Tensor) -> torch.Tensor: return -masked_max(-x, mask)
@@ -501,6 +502,7 @@ class TDOAUnrolled(LocalizationModel):
         incidence = np.zeros((len(i), n_receivers))
         incidence[np.arange(len(i)), i.numpy()], incidence[np.arange(len(i)), j.numpy()] = 1.0, -1.0
         self.register_buffer('incidence', torch.tensor(incidence, dtype=torch.float64))
+        self.register_buffer('coverage_log_scale', torch.zeros((), dtype=torch.float64))   # post-hoc, see `calibrate`
 
     def frame(self, mask:torch.Tensor, rx_pos:torch.Tensor, # prepared inputs
              ) -> dict: # geo (float64), geo32 (float32) `Geometry`, center (B, 2) and half (B,) of the maps' square, float64
@@ -624,4 +626,17 @@ class TDOAUnrolled(LocalizationModel):
         p_t, info_t = self.timing_fix(iq, mask, rx_pos, snr, frame, power, (p_p, info_p))
         cov = inverse_2x2(info_t + info_p)                                             # fused by precision
         loc = (cov @ (info_t @ p_t[..., None] + info_p @ p_p[..., None]))[..., 0]
-        return loc.float(), cov_params_from_matrix(cov).float()
+        return loc.float(), cov_params_from_matrix(cov * self.coverage_log_scale.exp()).float()
+
+    @torch.no_grad()
+    def calibrate(self, batches, # iterable of batches with iq, mask, rx_pos and target (normalised), e.g. the validation split
+                 ) -> float: # the covariance factor fitted
+        "Post-hoc temperature: the covariance factor whose 68% and 95% ellipses cover the `batches`' truths closest to nominal."
+        self.coverage_log_scale.zero_()
+        m2 = []
+        for b in batches:
+            loc, cov_params = self(b['iq'], b['mask'], b['rx_pos'])
+            m2.append(mahalanobis_sq(loc.double(), cov_matrix_from_params(cov_params.double()), b['target'].double()))
+        scale = coverage_scale(np.concatenate(m2))
+        self.coverage_log_scale.fill_(math.log(scale))
+        return scale
