@@ -134,7 +134,7 @@ class LocalizationModule(pl.LightningModule):
     def on_save_checkpoint(self, checkpoint): checkpoint['heimdall_run'] = dict(self.run_info)
     def on_load_checkpoint(self, checkpoint): self.run_info = {**checkpoint.get('heimdall_run', {}), **self.run_info}
 
-# %% ../nbs/18_train.ipynb #8889f55a
+# %% ../nbs/18_train.ipynb #e4c03de0
 TRACKING = ('csv', 'mlflow')
 
 @dataclass
@@ -211,19 +211,19 @@ def _register_onnx(logger:MLFlowLogger, onnx_path:pathlib.Path, name:str, metric
     source = f"{client.get_run(run_id).info.artifact_uri}/onnx"
     return int(client.create_model_version(name, source=source, run_id=run_id).version)
 
-def _read_checkpoint(path) -> tuple:
-    "(hyper-parameters, run info) saved in the `LocalizationModule` checkpoint at `path`."
+def _read_checkpoint(path, name:str='resume') -> tuple:
+    "(hyper-parameters, run info) saved in the `LocalizationModule` checkpoint at `path` (the argument `name` of the caller)."
     path = pathlib.Path(path)
-    if not path.is_file(): raise ValueError(f"resume={str(path)!r}: no such checkpoint file")
+    if not path.is_file(): raise ValueError(f"{name}={str(path)!r}: no such checkpoint file")
     ckpt = torch.load(path, map_location='cpu', weights_only=False)
     if not isinstance(ckpt, dict) or 'arch' not in ckpt.get('hyper_parameters', {}):
-        raise ValueError(f"resume={str(path)!r}: not a heimdall LocalizationModule checkpoint")
+        raise ValueError(f"{name}={str(path)!r}: not a heimdall LocalizationModule checkpoint")
     return dict(ckpt['hyper_parameters']), dict(ckpt.get('heimdall_run', {}))
 
 def load_module(ckpt_path, # checkpoint written by `fit`
                ) -> LocalizationModule:
     "The `LocalizationModule` (model weights, hyper-parameters, normaliser) saved at `ckpt_path`, on the CPU in eval mode."
-    _read_checkpoint(ckpt_path)
+    _read_checkpoint(ckpt_path, 'ckpt_path')
     return LocalizationModule.load_from_checkpoint(ckpt_path, map_location='cpu').eval()
 
 def calibrate_checkpoint(ckpt_path, # checkpoint written by `fit`

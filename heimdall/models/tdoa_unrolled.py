@@ -45,7 +45,7 @@ def pair_features(local, offset, coherence, snr, log_bw, baseline, lag, i, j) ->
                       log_bw[:, None, None].expand(-1, local.shape[1], 1), baseline[..., None],
                       (lag / torch.clamp(baseline, min=1e-3))[..., None]], -1)
 
-# %% ../../nbs/14b_models.tdoa_unrolled.ipynb #e6baa6b5
+# %% ../../nbs/14b_models.tdoa_unrolled.ipynb #2e492f02
 MEDIAN_CHI2_1 = 0.45493642311957184  # median of a chi-square variable with one degree of freedom
 
 def _masked_min(x:torch.Tensor, mask:torch.Tensor) -> torch.Tensor: return -masked_max(-x, mask)
@@ -97,8 +97,8 @@ class TDOAUnrolled(LocalizationModel):
         for name, n in (('n_grid', n_grid), ('n_power_grid', n_power_grid)):
             if not 2 <= n: raise ValueError(f'{name}={n!r}: expected at least 2 points a side')
         if not 1 <= n_starts <= n_grid * n_grid: raise ValueError(f'n_starts={n_starts!r}: expected 1 to n_grid^2 = {n_grid * n_grid}')
-        if not (path_loss_exponent > 0 and shadowing_db > 0):
-            raise ValueError(f'path_loss_exponent={path_loss_exponent!r}, shadowing_db={shadowing_db!r}: expected positive values')
+        for name, v in (('path_loss_exponent', path_loss_exponent), ('shadowing_db', shadowing_db)):
+            if not v > 0: raise ValueError(f'{name}={v!r}: expected a positive value')
         self.correlator = PairCorrelator(n_time, sample_rate_hz, max_baseline_m, n_window=n_window, band_fraction=band_fraction)
         self.scale_m = float(scale_m)
         self.samples_per_unit = scale_m / SPEED_OF_LIGHT_M_S * sample_rate_hz         # lag samples per normalised range
@@ -225,6 +225,8 @@ class TDOAUnrolled(LocalizationModel):
                                ) -> torch.Tensor: # (B, K)
         "What the solver compares starts by, at any positions: the Cauchy cost of the pairs plus the power likelihood (up to constants)."
         iq, rx_pos = self.prepare_inputs(iq, mask, rx_pos)
+        if p.dim() != 3 or p.shape[0] != iq.shape[0] or p.shape[-1] != 2:
+            raise ValueError(f'p shape {tuple(p.shape)}: expected (B, K, 2) positions with B = {iq.shape[0]}')
         snr = 10 ** (snr_estimate_db(iq, floor_db=-30.0) / 10)
         frame, power = self.frame(mask, rx_pos), self.power_terms(snr, mask)
         t = self.timing(iq, mask, rx_pos, snr)
@@ -255,6 +257,7 @@ class TDOAUnrolled(LocalizationModel):
         for b in batches:
             loc, cov_params = self(b['iq'], b['mask'], b['rx_pos'])
             m2.append(mahalanobis_sq(loc.double(), cov_matrix_from_params(cov_params.double()), b['target'].double()))
+        if not m2: raise ValueError('batches: none given, expected at least one batch with iq, mask, rx_pos and target')
         scale = coverage_scale(np.concatenate(m2))
         self.coverage_log_scale.fill_(math.log(scale))
         return scale
