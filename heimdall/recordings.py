@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .baselines import METHODS, iq_in_noise_units, locate, simulation_scenario
+from .baselines import METHODS, locate, simulation_scenario
+from .measurements import iq_in_noise_units
 from .cli import _OneLineParser, _positive_int
 from .geo import enu_to_geodetic, geodesic_distance_m, get_network, make_network, network_reference
 from .inference import OnnxLocalizer, load_onnx

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch._higher_order_ops.scan import scan
 
-from ..baselines import _smoothed_noise_std
+from ..measurements import _smoothed_noise_std
 from ..features import pair_indices
 from ..propagation import SPEED_OF_LIGHT_M_S
 
@@ -43,8 +43,8 @@ def _largest_factor(n:int) -> int:
     return a
 
 def _complex_buffer(z:np.ndarray) -> torch.Tensor:
-    "(2, ...) float32 tensor of the real and imaginary parts of `z`."
-    return torch.tensor(np.stack([z.real, z.imag]), dtype=torch.float32)
+    "(2, ...) float64 tensor of the real and imaginary parts of `z`."
+    return torch.tensor(np.stack([z.real, z.imag]), dtype=torch.float64)
 
 class FourStepDFT(nn.Module):
     "DFT of `x: (..., 2, T)` (real, imag) in natural bin order: two small DFT matmuls and a twiddle (T = N1 N2)."
@@ -61,7 +61,7 @@ class FourStepDFT(nn.Module):
 
     def forward(self, x:torch.Tensor, # (..., 2, T) real and imaginary parts
                ) -> torch.Tensor: # (..., 2, T) DFT, bin k at index k
-        lead = x.shape[:-2]
+        x, lead = x.to(self.f1.dtype), x.shape[:-2]                                # float64
         re, im = (x[..., c, :].reshape(*lead, self.n1, self.n2) for c in (0, 1))   # x[N2 n1 + n2] at [n1, n2]
         yr = self.f1[0] @ re - self.f1[1] @ im                                     # DFT over n1 -> [k1, n2]
         yi = self.f1[0] @ im + self.f1[1] @ re
@@ -95,29 +95,29 @@ class PairCorrelator(nn.Module):
             raise ValueError(f'max_baseline_m={max_baseline_m!r}: lag window +-{self.max_lag} samples '
                              f'expected within n_time / 2 = {T // 2}')
         w, hann = scipy.signal.get_window(window, T, fftbins=True), scipy.signal.get_window('hann', T, fftbins=True)
-        self.register_buffer('window', torch.tensor(w, dtype=torch.float32))
-        self.register_buffer('conj', torch.tensor([[1.0], [-1.0]]))                 # (2, 1) complex conjugation of (real, imag)
+        self.register_buffer('window', torch.tensor(w, dtype=torch.float64))
+        self.register_buffer('conj', torch.tensor([[1.0], [-1.0]], dtype=torch.float64))                 # (2, 1) complex conjugation of (real, imag)
         self.hann_power = float(np.sum(hann ** 2))
         self.threshold = threshold_sigma * _smoothed_noise_std(hann, self.smooth_bins)
         f = np.fft.fftfreq(T)                                                       # cycles per sample, natural bin order
         keep = np.abs(f) < 0.5                                                      # the +-fs/2 bin is ambiguous
-        self.register_buffer('freq', torch.tensor(f, dtype=torch.float32))
+        self.register_buffer('freq', torch.tensor(f, dtype=torch.float64))
         self.register_buffer('keep', torch.tensor(keep))
         lags = np.arange(-self.max_lag, self.max_lag + 1)
         phase = 2 * np.pi * np.outer(f, lags)
-        self.register_buffer('lags', torch.tensor(lags, dtype=torch.float32))
-        self.register_buffer('lag_cos', torch.tensor(keep[:, None] * np.cos(phase), dtype=torch.float32))   # (T, L)
-        self.register_buffer('lag_sin', torch.tensor(keep[:, None] * np.sin(phase), dtype=torch.float32))
+        self.register_buffer('lags', torch.tensor(lags, dtype=torch.float64))
+        self.register_buffer('lag_cos', torch.tensor(keep[:, None] * np.cos(phase), dtype=torch.float64))   # (T, L)
+        self.register_buffer('lag_sin', torch.tensor(keep[:, None] * np.sin(phase), dtype=torch.float64))
         wp = np.abs(np.fft.fft(w)) ** 2 * keep
         wp = wp / wp.sum()                                                          # the window's autocorrelation is its transform
-        self.register_buffer('window_acf2', torch.tensor((np.cos(phase).T @ wp) ** 2, dtype=torch.float32))  # (L,)
+        self.register_buffer('window_acf2', torch.tensor((np.cos(phase).T @ wp) ** 2, dtype=torch.float64))  # (L,)
         fit = np.linspace(-self.max_lag - 2, self.max_lag + 2, 4 * self.max_lag + 9)
         x = np.stack([(fit / self.max_lag) ** (2 * k) for k in range(1, 7)], -1)
         c = np.linalg.lstsq(x, np.log(np.cos(2 * np.pi * np.outer(fit, f)) @ wp), rcond=None)[0]  # log acf = sum_k c_k (tau/L)^2k
         k = np.arange(1, len(c) + 1)
-        self.register_buffer('acf_powers', torch.arange(len(c), dtype=torch.float32))
-        self.register_buffer('acf_d1', torch.tensor(k * c, dtype=torch.float32))                           # P'(x) by x^(k-1)
-        self.register_buffer('acf_d2', torch.tensor(np.append((k * (k - 1) * c)[1:], 0.0), dtype=torch.float32))  # P''(x)
+        self.register_buffer('acf_powers', torch.arange(len(c), dtype=torch.float64))
+        self.register_buffer('acf_d1', torch.tensor(k * c, dtype=torch.float64))                           # P'(x) by x^(k-1)
+        self.register_buffer('acf_d2', torch.tensor(np.append((k * (k - 1) * c)[1:], 0.0), dtype=torch.float64))  # P''(x)
 
     def spectrum(self, X:torch.Tensor, # (B, R, 2, T) rectangular-window DFT of the IQ
                  mask:torch.Tensor, # (B, R) bool
@@ -128,7 +128,7 @@ class PairCorrelator(nn.Module):
         pooled = torch.where(mask[..., None], excess, 0.0).sort(1).values.sum(1)      # (B, T), in a receiver-order-free order
         h = self.smooth_bins // 2
         padded = torch.cat([pooled[:, -h:], pooled, pooled[:, :h]], -1) if h else pooled
-        smooth = F.avg_pool1d(padded[:, None], self.smooth_bins, 1)[:, 0]
+        smooth = sum(padded[:, k:k + self.n_time] for k in range(self.smooth_bins)) / self.smooth_bins   # no float64 AveragePool in onnxruntime
         s = torch.where(smooth > torch.sqrt(mask.sum(1, keepdim=True).to(X.dtype)) * self.threshold, smooth, 0.0)
         total = s.sum(-1, keepdim=True)
         s = s * (self.n_time / torch.where(total > 0, total, 1.0))
@@ -179,7 +179,8 @@ class PairCorrelator(nn.Module):
                 snr:torch.Tensor, # (B, R) linear SNR estimates
                 max_lag_samples:torch.Tensor, # (B, P) largest physical |lag| of each pair, samples
                ) -> dict: # lag_samples, coarse_samples, coherence (B, P); local (B, P, 2 n_window + 1); bandwidth (B,)
-        "Lag t_i - t_j of every pair (samples), its integer peak, the correlation around it, its coherence; the RMS bandwidth."
+        "Lag t_i - t_j of every pair (samples), its integer peak, the correlation around it, its coherence; the RMS bandwidth (float64)."
+        iq, snr, max_lag_samples = (x.to(self.window.dtype) for x in (iq, snr, max_lag_samples))   # float64, as `measure_tdoa`
         i, j = pair_indices(iq.shape[1])
         X = self.dft(iq)
         spec, bw, smooth = self.spectrum(X, mask)

@@ -153,18 +153,19 @@ class TDOAUnrolled(LocalizationModel):
         m = self.correlator(iq, mask, snr, baseline + 1.0)
         bw = m['bandwidth']                                                            # (B,) cycles per sample
         timing = bw >= torch.clamp(1.0 / (2 * math.pi * baseline.amax(-1)), max=4.0 / self.n_time)  # a peak in the window
-        snr_feature, log_bw = torch.log10(snr) / 2, torch.log10(torch.clamp(bw * self.sample_rate_hz / 1e3, min=1e-3))
-        lag, offset = m['lag_samples'], m['lag_samples'] - m['coarse_samples']
+        snr_feature, log_bw = torch.log10(snr) / 2, torch.log10(torch.clamp(bw * self.sample_rate_hz / 1e3, min=1e-3)).float()
+        lag, offset, lag32 = m['lag_samples'], (m['lag_samples'] - m['coarse_samples']).float(), m['lag_samples'].float()
+        local, coherence = m['local'].float(), m['coherence'].float()                  # measured in float64, the head is float32
         delta, log_excess = self.head(
-            pair_features(m['local'], offset, m['coherence'], snr_feature, log_bw, baseline / 50, lag / 50, i, j),
-            pair_features(m['local'].flip(-1), -offset, m['coherence'], snr_feature, log_bw, baseline / 50, -lag / 50, j, i))
-        bw, snr = torch.where(timing, bw, 1.0).double(), snr.double()
+            pair_features(local, offset, coherence, snr_feature, log_bw, baseline / 50, lag32 / 50, i, j),
+            pair_features(local.flip(-1), -offset, coherence, snr_feature, log_bw, baseline / 50, -lag32 / 50, j, i))
+        bw, snr = torch.where(timing, bw, 1.0), snr.double()
         per_snr = 1.0 / (8 * math.pi ** 2 * bw ** 2 * self.n_time) / self.samples_per_unit ** 2   # (B,) normalised range^2
         log_scale = PHYSICS_GAIN * self.physics.double()
         rx_var = log_scale[0].exp() * per_snr[:, None] / snr + self.floor ** 2 * (2 * log_scale[2]).exp()
         noise_var = log_scale[1].exp() * per_snr[:, None] / (snr[:, i] * snr[:, j])
         use = pair_mask & timing[:, None]
-        return dict(lag=((lag + 0.02 * delta) / self.samples_per_unit).double(), use=use, rx_var=rx_var,
+        return dict(lag=(lag + 0.02 * delta.double()) / self.samples_per_unit, use=use, rx_var=rx_var,
                     pair_var=noise_var + log_excess.double().exp() * (rx_var[:, i] + rx_var[:, j] + noise_var),
                     used_rx=(use.double() @ self.incidence.abs()) > 0)
 
