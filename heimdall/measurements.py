@@ -20,6 +20,8 @@ from .signals import rms_bandwidth_hz
 def receiver_pairs(n_receivers:int, # number of receivers R
                   ) -> tuple: # (i, j): two (R (R - 1) / 2,) int64 arrays
     "Receiver indices of the pairs i < j in the order of `heimdall.features.pair_indices`: (0, 1), (0, 2), ..., (0, R-1), (1, 2), ..."
+    if isinstance(n_receivers, bool) or int(n_receivers) != n_receivers or n_receivers < 0:
+        raise ValueError(f'n_receivers={n_receivers!r}: expected a non-negative integer')
     i, j = np.triu_indices(int(n_receivers), k=1)
     return i.astype(np.int64), j.astype(np.int64)
 
@@ -133,10 +135,12 @@ def measure_tdoa(iq, # (B, R, T) complex IQ in units of the noise amplitude
     if iq.ndim != 3 or mask.shape != iq.shape[:2]:
         raise ValueError(f"iq shape {iq.shape}, mask shape {mask.shape}: expected (B, R, T) IQ and a (B, R) mask")
     B, R, T = iq.shape
+    if not (np.isfinite(sample_rate_hz) and sample_rate_hz > 0):
+        raise ValueError(f"sample_rate_hz={sample_rate_hz!r}: expected a positive sample rate in Hz")
     i, j = receiver_pairs(R)
     max_lag = np.broadcast_to(np.asarray(max_baseline_m, np.float64), (B, len(i))) / SPEED_OF_LIGHT_M_S * sample_rate_hz
     if not (np.isfinite(max_lag) & (max_lag >= 0) & (max_lag < T / 2 - 1)).all():
-        raise ValueError(f"max_baseline_m up to {np.max(max_lag) * SPEED_OF_LIGHT_M_S / sample_rate_hz!r} m: expected finite "
+        raise ValueError(f"max_baseline_m up to {float(np.max(max_lag)) * SPEED_OF_LIGHT_M_S / sample_rate_hz:g} m: expected finite "
                          f"non-negative separations whose lag window fits in T / 2 - 1 = {T / 2 - 1} samples")
     if snr_db is None: snr_db = measure_power(iq, 0.0)[1]
     if spectrum is None: spectrum = signal_spectrum(iq, mask)
@@ -172,6 +176,9 @@ def tdoa_pair_covariance_s2(snr_db, # (B, R) receiver SNR, dB
     bw = np.asarray(rms_bandwidth_hz, np.float64)
     pair_mask = np.asarray(pair_mask, bool)
     i, j = receiver_pairs(snr.shape[-1])
+    if snr.ndim != 2 or bw.shape != snr.shape[:1] or pair_mask.shape != (snr.shape[0], len(i)):
+        raise ValueError(f"snr_db shape {snr.shape}, rms_bandwidth_hz shape {bw.shape}, pair_mask shape {pair_mask.shape}: "
+                         f"expected (B, R), (B,) and (B, R (R - 1) / 2)")
     with np.errstate(divide='ignore'):
         scale = 1 / (8 * np.pi ** 2 * bw ** 2 * n_samples)                      # (B,)
         per_rx = scale[:, None] / snr + np.asarray(toa_floor_s, np.float64) ** 2   # (B, R)

@@ -96,7 +96,7 @@ class PairCorrelator(nn.Module):
                              f'expected within n_time / 2 = {T // 2}')
         w, hann = scipy.signal.get_window(window, T, fftbins=True), scipy.signal.get_window('hann', T, fftbins=True)
         self.register_buffer('window', torch.tensor(w, dtype=torch.float64))
-        self.register_buffer('conj', torch.tensor([[1.0], [-1.0]], dtype=torch.float64))                 # (2, 1) complex conjugation of (real, imag)
+        self.register_buffer('conj', torch.tensor([[1.0], [-1.0]], dtype=torch.float64))   # (2, 1) conjugation of (real, imag)
         self.hann_power = float(np.sum(hann ** 2))
         self.threshold = threshold_sigma * _smoothed_noise_std(hann, self.smooth_bins)
         f = np.fft.fftfreq(T)                                                       # cycles per sample, natural bin order

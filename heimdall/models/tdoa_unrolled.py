@@ -154,8 +154,9 @@ class TDOAUnrolled(LocalizationModel):
         bw = m['bandwidth']                                                            # (B,) cycles per sample
         timing = bw >= torch.clamp(1.0 / (2 * math.pi * baseline.amax(-1)), max=4.0 / self.n_time)  # a peak in the window
         snr_feature, log_bw = torch.log10(snr) / 2, torch.log10(torch.clamp(bw * self.sample_rate_hz / 1e3, min=1e-3)).float()
-        lag, offset, lag32 = m['lag_samples'], (m['lag_samples'] - m['coarse_samples']).float(), m['lag_samples'].float()
-        local, coherence = m['local'].float(), m['coherence'].float()                  # measured in float64, the head is float32
+        lag = m['lag_samples']                                                         # float64, for the solver
+        offset, lag32 = (lag - m['coarse_samples']).float(), lag.float()                # the head is float32
+        local, coherence = m['local'].float(), m['coherence'].float()
         delta, log_excess = self.head(
             pair_features(local, offset, coherence, snr_feature, log_bw, baseline / 50, lag32 / 50, i, j),
             pair_features(local.flip(-1), -offset, coherence, snr_feature, log_bw, baseline / 50, -lag32 / 50, j, i))
