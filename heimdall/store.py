@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import math
@@ -28,7 +29,7 @@ from .simulate import PRESETS, ScenarioConfig, simulate
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'STORE_SCHEMA', 'DATASET_ATTRS', 'STORE_ATTRS', 'StoreError', 'validate_dataset', 'build_store',
-           'open_store', 'write_store', 'export_sigmf', 'import_sigmf']
+           'open_store', 'store_fingerprint', 'write_store', 'export_sigmf', 'import_sigmf']
 
 # %% ../nbs/04_store.ipynb #868ca503
 SCHEMA_VERSION = 1
@@ -304,6 +305,21 @@ def open_store(path, # directory of a Zarr store written by `build_store` or `wr
     except Exception as e: raise StoreError(f"{path}: xarray cannot open the store ({type(e).__name__}: {e})") from e
     validate_dataset(ds, str(path), check_finite)
     return ds[list(STORE_SCHEMA) + sorted(set(ds.data_vars) - set(STORE_SCHEMA))]  # schema order
+
+# %% ../nbs/04_store.ipynb #6ba2b9b5
+def store_fingerprint(path, # directory of a complete store written by `build_store` or `write_store`
+                     ) -> str: # hex SHA-256
+    "Content fingerprint of the store at `path`: its attributes except `created_utc` and the bytes of every array file."
+    path = pathlib.Path(path)
+    attrs = _root_attrs(path)
+    if attrs is None or 'schema_version' not in attrs: raise StoreError(f"{path}: no Heimdall store here to fingerprint")
+    if attrs.get('complete') is not True: raise StoreError(f"{path}: incomplete store; finish its build before fingerprinting it")
+    h = hashlib.sha256(json.dumps({k: v for k, v in attrs.items() if k != 'created_utc'}, sort_keys=True, default=str).encode())
+    for f in sorted(p for p in path.rglob('*') if p.is_file() and p.relative_to(path).as_posix() not in ('zarr.json', _PROGRESS)):
+        h.update(f.relative_to(path).as_posix().encode())
+        with open(f, 'rb') as fh:
+            for block in iter(lambda: fh.read(1 << 24), b''): h.update(block)
+    return h.hexdigest()
 
 # %% ../nbs/04_store.ipynb #27d400aa
 def write_store(ds:xr.Dataset, # dataset in the store schema, e.g. from `import_sigmf`
