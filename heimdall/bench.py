@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['TRAIN_SEED', 'TEST_SEED', 'PROFILES', 'SCENARIOS', 'MODES', 'BENCH_NOTEBOOKS', 'REPO_ROOT', 'FINGERPRINT',
            'BenchProfile', 'get_profile', 'Scenario', 'get_scenario', 'dependencies', 'select_archs', 'store_paths',
-           'ensure_stores', 'source_fingerprint', 'Run', 'plan_runs', 'execute', 'provenance', 'bench', 'bench_parser',
-           'bench_main']
+           'ensure_stores', 'portable', 'source_fingerprint', 'Run', 'plan_runs', 'execute', 'provenance', 'bench',
+           'bench_parser', 'bench_main']
 
 # %% ../nbs/20a_bench.ipynb #fdcce329
 import dataclasses
@@ -151,6 +151,13 @@ def _rel(path, start=BENCH_NOTEBOOKS) -> str:
     "`path` relative to `start` (the papermill working directory by default), POSIX style: no machine's absolute path."
     return pathlib.Path(os.path.relpath(pathlib.Path(path).resolve(), pathlib.Path(start).resolve())).as_posix()
 
+def portable(path) -> pathlib.Path:
+    "Rewrite the file at `path` (an executed notebook) with the repository's absolute path replaced by `<repo>`: committed files name no machine's paths."
+    path = pathlib.Path(path)
+    text = path.read_text()
+    if str(REPO_ROOT) in text: path.write_text(text.replace(str(REPO_ROOT), '<repo>'))
+    return path
+
 def _sha256(obj) -> str: return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
 
 @functools.cache
@@ -259,8 +266,10 @@ def execute(run:Run, force:bool=False) -> dict:
     except Exception as e:
         lines = [l for l in str(e).splitlines() if l.strip()]
         status, error = 'failed', f'{type(e).__name__}: ' + (next((l for l in reversed(lines) if 'Error' in l), lines[-1] if lines else ''))
+        error = error.replace(str(REPO_ROOT), '<repo>')
         (run.out / 'metrics.json').write_text(json.dumps(dict(arch=run.arch, scenario=run.scenario, sync_mode=run.sync_mode, status='failed',
                                                               error=error[:2000])))
+    if (run.out / f'{run.notebook}.ipynb').is_file(): portable(run.out / f'{run.notebook}.ipynb')
     return dict(arch=run.arch, scenario=run.scenario, status=status, error=error, seconds=time.perf_counter() - t0)
 
 # %% ../nbs/20a_bench.ipynb #bae376fb
@@ -346,6 +355,7 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
         t0 = time.perf_counter()
         pm.execute_notebook(BENCH_NOTEBOOKS / 'report.ipynb', report_dir / 'report.ipynb', parameters=dict(report_dir=_rel(report_dir)),
                             kernel_name='python3', cwd=str(BENCH_NOTEBOOKS), progress_bar=False, log_output=False)
+        portable(report_dir / 'report.ipynb')
         record['stages']['report_s'] = time.perf_counter() - t0  # the report is rendered on every call
         record_path.write_text(json.dumps(record, indent=1, default=str))
     return record

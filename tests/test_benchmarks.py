@@ -54,6 +54,9 @@ def test_bench_smoke():
         for mode in ('gnss', 'none'):
             assert (report / 'figures' / f'{name}_{mode}.png').stat().st_size > 1000, (name, mode)
             assert (report / 'figures' / f'{name}_{mode}.pdf').is_file()
+    # committed files name no absolute path of this machine
+    committed = [f for f in report.rglob('*') if f.is_file() and f.suffix in ('.ipynb', '.json', '.csv', '.md', '.tex') and f.name != 'fingerprint.json']
+    assert committed and not [f for f in committed if str(ROOT) in f.read_text()], [f for f in committed if str(ROOT) in f.read_text()]
     # resume: a second call finds every run finished and executes none
     again = bench('smoke', report_dir=report, data_dir=data, progress=False, render=False)
     assert again['executed'] == [] and again['runs'] == record['runs'] and again['stages'].get('runs_s') == record['stages'].get('runs_s')
