@@ -28,6 +28,7 @@ sync-check: export
 	@changed=$$(git status --porcelain -- nbs heimdall README.md); \
 	if [ -n "$$changed" ]; then echo "nbdev_clean/nbdev_export/README changed files (not in sync):"; echo "$$changed"; git diff --stat -- nbs heimdall README.md; exit 1; fi
 	@echo "notebooks, package and README are in sync"
+	$(PY) .ci/check_kernelspec.py nbs
 
 test-nb: install
 	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2
