@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['STATUS', 'METHODS', 'EARTH_RADIUS_M', 'Fix', 'assumed_tx_enu', 'search_box_en', 'search_grid_en', 'tdoa_ml', 'rss_ml',
-           'combined_ml', 'weighted_centroid', 'simulation_scenario', 'locate']
+           'combined_ml', 'weighted_centroid', 'simulation_scenario', 'locate', 'locate_prior']
 
 # %% ../nbs/07_baselines.ipynb #9f549652
 from typing import NamedTuple
@@ -460,3 +460,31 @@ def locate(ds:xr.Dataset, # dataset in the store schema: simulated, an opened st
             cov_en_m2=fix.cov_m2[:, 0, 1], cov_nn_m2=fix.cov_m2[:, 1, 1], n_receivers=m['mask'].sum(-1),
             rms_bandwidth_hz=m['rms_bandwidth_hz'], rx_used=[tuple(np.flatnonzero(r).tolist()) for r in m['mask']])))
     return pd.concat(rows, ignore_index=True)
+
+# %% ../nbs/07_baselines.ipynb #f1e50652
+def locate_prior(ds:xr.Dataset, # dataset to locate (store schema), e.g. the held-out test store
+                 train_ds:xr.Dataset, # training store whose transmitters make the prior (its split 0 where it has a `split` variable)
+                 config:ScenarioConfig|None=None, # the frame's scenario; default: `simulation_scenario(ds)`, else `scenario_from_store(ds)`
+                ) -> pd.DataFrame: # one row per sample of `ds`, the columns of `locate` (method 'prior')
+    "Every sample of `ds` located at the centre of `train_ds`'s transmitters, with their covariance: the answer that uses no measurement."
+    validate_dataset(ds, check_finite=False)
+    validate_dataset(train_ds, check_finite=False)
+    if config is None:
+        config = simulation_scenario(ds)
+        if config is None:
+            from heimdall.recordings import scenario_from_store  # recordings builds on this module
+            config = scenario_from_store(ds)
+    train = train_ds.isel(sample=np.flatnonzero(train_ds.split.values == 0)) if 'split' in train_ds else train_ds
+    lat, lon, alt = (np.asarray(train[v].values, np.float64) for v in ('tx_lat', 'tx_lon', 'tx_alt'))
+    good = np.isfinite(lat) & np.isfinite(lon) & np.isfinite(alt)
+    if good.sum() < 3: raise ValueError(f'train_ds: {int(good.sum())} transmitters with a finite position, expected at least 3 to make a prior')
+    ref = _scenario_reference(config)
+    e, n, _ = geodetic_to_enu(lat[good], lon[good], alt[good], ref)
+    mean_en, cov = np.array([e.mean(), n.mean()]), np.cov(np.stack([e, n]))
+    c_lat, c_lon, _ = enu_to_geodetic(mean_en[0], mean_en[1], float(alt[good].mean()) - ref[2], ref)
+    m = ds.sizes['sample']
+    heard = np.asarray(ds.rx_mask.values, bool)
+    return pd.DataFrame(dict(sample=ds.sample.values, method='prior', status='ok', lat_deg=float(c_lat), lon_deg=float(c_lon),
+                             east_m=mean_en[0], north_m=mean_en[1], cov_ee_m2=cov[0, 0], cov_en_m2=cov[0, 1], cov_nn_m2=cov[1, 1],
+                             n_receivers=heard.sum(-1), rms_bandwidth_hz=np.nan, rx_used=[tuple(np.flatnonzero(r).tolist()) for r in heard]),
+                        index=pd.RangeIndex(m))

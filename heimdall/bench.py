@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['TRAIN_SEED', 'TEST_SEED', 'PROFILES', 'SCENARIOS', 'MODES', 'BENCH_NOTEBOOKS', 'REPO_ROOT', 'FINGERPRINT',
-           'BenchProfile', 'get_profile', 'Scenario', 'get_scenario', 'dependencies', 'select_archs', 'store_paths',
-           'ensure_stores', 'portable', 'source_fingerprint', 'Run', 'plan_runs', 'execute', 'provenance', 'bench',
-           'bench_parser', 'bench_main']
+           'CLASSICAL_RUNS', 'BenchProfile', 'get_profile', 'Scenario', 'get_scenario', 'dependencies', 'select_archs',
+           'store_paths', 'ensure_stores', 'portable', 'source_fingerprint', 'Run', 'plan_runs', 'execute',
+           'provenance', 'bench', 'bench_parser', 'bench_main']
 
 # %% ../nbs/20a_bench.ipynb #fdcce329
 import dataclasses
@@ -53,12 +53,13 @@ class BenchProfile:
     latency_repeats: int = 20  # timed ONNX / torch calls per batch size
     smoke_archs: bool = False  # one architecture per input kind plus the ensemble, instead of all
     store_workers: int = 1  # processes building each store (heimdall.store.build_store's dask workers)
+    seeds: int = 1  # training seeds of every learned row (weights and data order; the same stores)
 
 PROFILES = {p.name: p for p in (
     BenchProfile('smoke', n_train=320, n_test=96, size='tiny', epochs=1, n_time=256, jobs=2, latency_repeats=3, smoke_archs=True),
-    BenchProfile('cpu', n_train=3000, n_test=600, size='small', epochs=3, jobs=2, latency_repeats=20),
+    BenchProfile('cpu', n_train=3000, n_test=2400, size='small', epochs=3, jobs=2, latency_repeats=20, seeds=3),
     BenchProfile('gpu', n_train=100_000, n_test=10_000, size='full', epochs=30, batch_size=128, threads=8, jobs=1, latency_repeats=50,
-                 store_workers=8))}
+                 store_workers=8, seeds=3))}
 
 def get_profile(name:str) -> BenchProfile:
     "The `BenchProfile` called `name`."
@@ -179,22 +180,30 @@ def _store_fingerprint(path) -> str|None:
     try: return _store_fp(str(pathlib.Path(path).resolve()), (pathlib.Path(path) / 'zarr.json').stat().st_mtime_ns)
     except (OSError, StoreError): return None
 
+CLASSICAL_RUNS = ('classical', 'classical_val')  # the classical estimators (and the prior) on the test store, and on the validation split
+
 @dataclass
 class Run:
-    "One papermill execution of a benchmark: an architecture (or the classical estimators) in one scenario."
-    arch: str  # architecture id, or 'classical'
+    "One papermill execution of a benchmark: an architecture and seed (or the classical estimators) in one scenario."
+    arch: str  # architecture id, or one of `CLASSICAL_RUNS`
     scenario: str  # `SCENARIOS` name
     out: pathlib.Path  # run folder
     notebook: str  # benchmark notebook name in nbs/benchmarks
     parameters: dict  # papermill parameters (paths relative to nbs/benchmarks)
     fingerprint: str = ''  # SHA-256 of what makes the run: parameters, stores' contents, package source, runs it reads
+    seed: int|None = None  # training seed of a learned run (None: classical)
+
+    @property
+    def label(self) -> str:
+        "`scenario/arch` (`scenario/arch/seed<k>` for a learned run): its key in bench.json."
+        return f'{self.scenario}/{self.arch}' + ('' if self.seed is None else f'/seed{self.seed}')
 
     def stale(self) -> str|None:
         "Why the run must (re)run, or None when its local artifacts carry this run's fingerprint and it finished ok."
         try: metrics = json.loads((self.out / 'metrics.json').read_text())
         except (OSError, ValueError): return 'not run yet'
         if metrics.get('status') != 'ok': return f"status {metrics.get('status')!r}"
-        needed = (FINGERPRINT,) if self.arch == 'classical' else (FINGERPRINT, 'best.ckpt', 'model.onnx')
+        needed = (FINGERPRINT,) if self.arch in CLASSICAL_RUNS else (FINGERPRINT, 'best.ckpt', 'model.onnx')
         missing = [n for n in needed if not (self.out / n).is_file()]
         if missing: return f"local artifact(s) {', '.join(missing)} missing"
         try: held = json.loads((self.out / FINGERPRINT).read_text())['fingerprint']
@@ -222,36 +231,41 @@ def plan_runs(profile:BenchProfile, # the profile
               archs:list, # architectures in dependency order (`select_archs`)
               report_dir, # reports/<profile>
              ) -> list: # [Run], classical first, dependents after their members
-    "Every run of the benchmark in execution order, each with its fingerprint."
+    "Every run of the benchmark in execution order, each with its fingerprint: per scenario the classical estimators (test store and validation split), then every architecture x seed."
     report_dir = pathlib.Path(report_dir).resolve()
     runs, planned = [], {}
     for name, paths in stores.items():
-        out = report_dir / 'runs' / name / 'classical'
-        planned[name, 'classical'] = _fingerprinted(Run('classical', name, out, 'baselines', dict(
-            stores=[_rel(paths['test'])], presets=[get_scenario(name).test_preset], n_samples=profile.n_test, out=_rel(out))),
-            [paths['test']], [])
-        runs.append(planned[name, 'classical'])
+        sc = get_scenario(name)
+        for kind, store, preset, n, split in (('classical', paths['test'], sc.test_preset, profile.n_test, None),
+                                              ('classical_val', paths['train'], sc.train_preset, profile.n_train, 1)):
+            out = report_dir / 'runs' / name / kind
+            planned[name, kind] = _fingerprinted(Run(kind, name, out, 'baselines', dict(
+                stores=[_rel(store)], presets=[preset], n_samples=n, split=split, prior_store=_rel(paths['train']), out=_rel(out))),
+                [store, paths['train']], [])
+            runs.append(planned[name, kind])
     for arch in archs:
         for name, paths in stores.items():
-            out, sc = report_dir / 'runs' / name / arch, get_scenario(name)
-            members = {d: _rel(report_dir / 'runs' / name / d / 'best.ckpt') for d in dependencies(arch)}
-            run = Run(arch, name, out, 'run_arch', dict(
-                arch=arch, size=profile.size, scenario=name, preset=sc.train_preset, test_preset=sc.test_preset, n_time=profile.n_time or 0,
-                train_store=_rel(paths['train']), test_store=_rel(paths['test']),
-                n_train=profile.n_train, n_test=profile.n_test, epochs=profile.epochs, batch_size=profile.batch_size, lr=profile.lr,
-                threads=profile.threads, latency_repeats=profile.latency_repeats, member_checkpoints=members,
-                classical_csv=_rel(report_dir / 'runs' / name / 'classical' / 'baselines_samples.csv'), out=_rel(out)))
-            depends = [planned[name, 'classical']] + [planned[name, d] for d in dependencies(arch) if (name, d) in planned]
-            planned[name, arch] = _fingerprinted(run, [paths['train'], paths['test']], depends)
-            runs.append(run)
+            sc = get_scenario(name)
+            for seed in range(profile.seeds):
+                out = report_dir / 'runs' / name / arch / f'seed{seed}'
+                members = {d: _rel(report_dir / 'runs' / name / d / f'seed{seed}' / 'best.ckpt') for d in dependencies(arch)}
+                run = Run(arch, name, out, 'run_arch', dict(
+                    arch=arch, size=profile.size, scenario=name, preset=sc.train_preset, test_preset=sc.test_preset, n_time=profile.n_time or 0,
+                    train_store=_rel(paths['train']), test_store=_rel(paths['test']),
+                    n_train=profile.n_train, n_test=profile.n_test, epochs=profile.epochs, batch_size=profile.batch_size, lr=profile.lr,
+                    threads=profile.threads, seed=seed, latency_repeats=profile.latency_repeats if seed == 0 else 0, member_checkpoints=members,
+                    classical_csv=_rel(report_dir / 'runs' / name / 'classical' / 'baselines_samples.csv'), out=_rel(out)), seed=seed)
+                depends = [planned[name, 'classical']] + [planned[name, d, seed] for d in dependencies(arch) if (name, d, seed) in planned]
+                planned[name, arch, seed] = _fingerprinted(run, [paths['train'], paths['test']], depends)
+                runs.append(run)
     return runs
 
 def execute(run:Run, force:bool=False) -> dict:
     "Execute `run` with papermill unless it is done; a failure becomes a `metrics.json` with status 'failed'. Returns its record."
     import papermill as pm
     reason = 'forced' if force else run.stale()
-    if reason is None: return dict(arch=run.arch, scenario=run.scenario, status='skipped')
-    if reason not in ('not run yet', 'forced'): print(f'heimdall-bench: {run.scenario}/{run.arch}: {reason}; rerunning', flush=True)
+    if reason is None: return dict(arch=run.arch, scenario=run.scenario, seed=run.seed, status='skipped')
+    if reason not in ('not run yet', 'forced'): print(f'heimdall-bench: {run.label}: {reason}; rerunning', flush=True)
     run.out.mkdir(parents=True, exist_ok=True)
     (run.out / 'metrics.json').unlink(missing_ok=True)
     (run.out / FINGERPRINT).unlink(missing_ok=True)
@@ -260,17 +274,17 @@ def execute(run:Run, force:bool=False) -> dict:
         pm.execute_notebook(BENCH_NOTEBOOKS / f'{run.notebook}.ipynb', run.out / f'{run.notebook}.ipynb', parameters=run.parameters,
                             kernel_name='python3', cwd=str(BENCH_NOTEBOOKS), progress_bar=False, log_output=False)
         status, error = 'ok', None
-        if run.arch == 'classical':
-            (run.out / 'metrics.json').write_text(json.dumps(dict(arch='classical', scenario=run.scenario, sync_mode=run.sync_mode, status='ok')))
+        if run.arch in CLASSICAL_RUNS:
+            (run.out / 'metrics.json').write_text(json.dumps(dict(arch=run.arch, scenario=run.scenario, sync_mode=run.sync_mode, status='ok')))
         (run.out / FINGERPRINT).write_text(json.dumps(dict(fingerprint=run.fingerprint, source=source_fingerprint())))
     except Exception as e:
         lines = [l for l in str(e).splitlines() if l.strip()]
         status, error = 'failed', f'{type(e).__name__}: ' + (next((l for l in reversed(lines) if 'Error' in l), lines[-1] if lines else ''))
         error = error.replace(str(REPO_ROOT), '<repo>')
-        (run.out / 'metrics.json').write_text(json.dumps(dict(arch=run.arch, scenario=run.scenario, sync_mode=run.sync_mode, status='failed',
-                                                              error=error[:2000])))
+        (run.out / 'metrics.json').write_text(json.dumps(dict(arch=run.arch, scenario=run.scenario, sync_mode=run.sync_mode, seed=run.seed,
+                                                              status='failed', error=error[:2000])))
     if (run.out / f'{run.notebook}.ipynb').is_file(): portable(run.out / f'{run.notebook}.ipynb')
-    return dict(arch=run.arch, scenario=run.scenario, status=status, error=error, seconds=time.perf_counter() - t0)
+    return dict(arch=run.arch, scenario=run.scenario, seed=run.seed, status=status, error=error, seconds=time.perf_counter() - t0)
 
 # %% ../nbs/20a_bench.ipynb #bae376fb
 def _machine() -> dict:
@@ -322,6 +336,9 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
     record = dict(profile=dataclasses.asdict(profile), modes=list(dict.fromkeys(old.get('modes', []) + modes)),
                   archs=list(dict.fromkeys(old.get('archs', []) + chosen)), machine=_machine(), provenance=prov, stages=dict(old.get('stages', {})),
                   stores=dict(old.get('stores', {})), runs=dict(old.get('runs', {})))  # a call for some scenarios adds to the earlier calls
+    sim = report_dir / 'simulator' / 'simulate_store.ipynb'  # `make report` runs the simulator report first: its papermill wall time
+    try: record['stages'] = dict(simulate_s=float(json.loads(sim.read_text())['metadata']['papermill']['duration']), **record['stages'])
+    except (OSError, ValueError, KeyError, TypeError): pass
     stages = {}  # wall time of the stages that did work in this call, added to the earlier calls' (a resumed benchmark sums its parts)
     t0 = time.perf_counter()
     built = not all(p.exists() for m in modes for p in store_paths(profile, m, data_dir).values())
@@ -329,17 +346,17 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
     record['stores'].update({m: {k: _rel(v, REPO_ROOT) for k, v in p.items()} for m, p in stores.items()})
     if built: stages['stores_s'] = time.perf_counter() - t0
     runs = plan_runs(profile, stores, chosen, report_dir)
-    first = [r for r in runs if r.arch == 'classical' or not dependencies(r.arch)]
+    first = [r for r in runs if r.arch in CLASSICAL_RUNS or not dependencies(r.arch)]
     later = [r for r in runs if r not in first]
     bar = tqdm(total=len(runs), desc=f'heimdall-bench {profile.name}', unit='run', disable=not progress, file=sys.stdout)
     executed = []
     def one(run):
         res = execute(run, force)
         bar.update(1)
-        bar.set_postfix_str(f'{run.scenario}/{run.arch} {res["status"]}')
+        bar.set_postfix_str(f'{run.label} {res["status"]}')
         if res['status'] != 'skipped':
-            record['runs'][f'{run.scenario}/{run.arch}'] = res
-            executed.append(f'{run.scenario}/{run.arch}')
+            record['runs'][run.label] = res
+            executed.append(run.label)
         return res
     with ThreadPoolExecutor(int(jobs)) as pool:
         for name, batch in (('runs_s', first), ('dependent_runs_s', later)):

@@ -65,10 +65,10 @@ def plot_error_cdf(preds:pd.DataFrame, # tidy predictions of one sync mode
     return fig
 
 # %% ../nbs/20b_figures.ipynb #615c40db
-def plot_tiers(table:pd.DataFrame, # `mode_table` of one sync mode
+def plot_tiers(table:pd.DataFrame, # `mode_table` of one sync mode, or `seed_means(seed_summary(...))` (then error bars: the seed spread)
                title:str='', # axes title
               ) -> matplotlib.figure.Figure:
-    "Median error/CRLB of every method on a log axis, over the tier bands of `heimdall.report.TIERS`."
+    "Median error/CRLB of every method on a log axis, over the tier bands of `heimdall.report.TIERS`; +/- one standard deviation over seeds where the table has `median_error_over_crlb_std`."
     t = table[(table.kind != 'bound') & table.median_error_over_crlb.notna()].sort_values('median_error_over_crlb')
     colors = method_colors(table.method)
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(t) + 1.5), constrained_layout=True)
@@ -78,7 +78,9 @@ def plot_tiers(table:pd.DataFrame, # `mode_table` of one sync mode
         ax.axvspan(lo, min(lim, hi), color=c, alpha=0.18, lw=0)
         ax.text(np.sqrt(lo * min(lim, hi)), -0.75, name, ha='center', va='center', fontsize=7)
         lo = lim
-    ax.barh(np.arange(len(t)), t.median_error_over_crlb, left=0.3 * 0 + 1e-9, color=[colors[m] for m in t.method])
+    std = t['median_error_over_crlb_std'].fillna(0).to_numpy() if 'median_error_over_crlb_std' in t else None
+    ax.barh(np.arange(len(t)), t.median_error_over_crlb, left=1e-9, color=[colors[m] for m in t.method],
+            xerr=None if std is None else np.stack([np.minimum(std, 0.9 * t.median_error_over_crlb.to_numpy()), std]), error_kw=dict(lw=1, capsize=2))
     ax.set_yticks(np.arange(len(t)), t.method)
     ax.axvline(1, color='k', ls='--', lw=1)
     ax.set(xscale='log', xlim=(0.3, hi), ylim=(-1.0, len(t) - 0.4), xlabel='median error / CRLB (test samples)', title=title)
@@ -177,16 +179,18 @@ def pareto_front(x, # (n,) cost, lower is better (e.g. latency)
     beaten = (x[None, :] <= x[:, None]) & (y[None, :] <= y[:, None]) & ((x[None, :] < x[:, None]) | (y[None, :] < y[:, None]))
     return ~beaten.any(1) & np.isfinite(x) & np.isfinite(y)
 
-def plot_pareto(table:pd.DataFrame, # `mode_table` of one sync mode
+def plot_pareto(table:pd.DataFrame, # `mode_table` of one sync mode, or `seed_means(seed_summary(...))` (then error bars: the seed spread)
                 title:str='', # axes title
                ) -> matplotlib.figure.Figure:
-    "P68 against ONNX batch-1 latency of every learned model, the Pareto front marked, the bound's P68 as a line."
+    "P68 against ONNX batch-1 latency of every learned model, the Pareto front marked, the bound's P68 as a line; +/- one standard deviation over seeds where the table has `p68_m_std`."
     t = table[(table.kind == 'learned') & table.p68_m.notna() & table.get('onnx_latency_ms_b1', pd.Series(dtype=float)).notna()]
     colors = method_colors(table.method)
     fig, ax = plt.subplots(figsize=(6.5, 4.5), constrained_layout=True)
     front = pareto_front(t.onnx_latency_ms_b1, t.p68_m)
     for (_, r), f in zip(t.iterrows(), front):
         ax.scatter(r.onnx_latency_ms_b1, r.p68_m, s=60 if f else 25, color=colors[r.method], edgecolor='k' if f else 'none', zorder=3)
+        if np.isfinite(r.get('p68_m_std', np.nan)):
+            ax.errorbar(r.onnx_latency_ms_b1, r.p68_m, yerr=[[min(r.p68_m_std, 0.9 * r.p68_m)], [r.p68_m_std]], color=colors[r.method], lw=1, capsize=2, zorder=2)
         ax.annotate(r.method, (r.onnx_latency_ms_b1, r.p68_m), fontsize=6, xytext=(3, 3), textcoords='offset points')
     f = t[front].sort_values('onnx_latency_ms_b1')
     ax.step(f.onnx_latency_ms_b1, f.p68_m, where='post', color='k', lw=1, label='Pareto front')

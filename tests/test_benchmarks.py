@@ -35,19 +35,29 @@ def test_bench_smoke():
     report, data = ROOT / 'reports' / 'smoke', ROOT / 'data'
     record = bench('smoke', report_dir=report, data_dir=data, progress=False)
     archs = select_archs(get_profile('smoke'))
-    assert {'iq', 'features', 'gcc'} <= {json.loads((report / 'runs' / 'gnss' / a / 'metrics.json').read_text())['input_kind'] for a in archs}
+    assert {'iq', 'features', 'gcc'} <= {json.loads((report / 'runs' / 'gnss' / a / 'seed0' / 'metrics.json').read_text())['input_kind'] for a in archs}
     for mode in ('gnss', 'none'):
         for arch in archs:
-            m = json.loads((report / 'runs' / mode / arch / 'metrics.json').read_text())
+            m = json.loads((report / 'runs' / mode / arch / 'seed0' / 'metrics.json').read_text())
             assert m['status'] == 'ok', (mode, arch, m.get('error'))
-            assert m['onnx_max_rel_diff'] <= 1e-4 and m['test_n'] == get_profile('smoke').n_test
-        assert (report / 'runs' / mode / 'classical' / 'baselines_samples.csv').is_file()
+            assert m['onnx_max_rel_diff'] <= 1e-4 and m['test_n'] == get_profile('smoke').n_test and m['coverage_scale'] > 0
+        for split in ('classical', 'classical_val'):
+            assert 'prior' in set(pd.read_csv(report / 'runs' / mode / split / 'baselines_samples.csv').method)
     results = pd.read_csv(report / 'results.csv')
     for mode in ('gnss', 'none'):
-        assert set(archs) | {'rss', 'centroid', 'CRLB'} <= set(results[results.sync_mode == mode].method)
+        assert set(archs) | {'rss', 'centroid', 'prior', 'CRLB'} <= set(results[results.sync_mode == mode].method)
     assert {'tdoa', 'combined'} <= set(results[results.sync_mode == 'gnss'].method)
     gnss = results[(results.sync_mode == 'gnss') & (results.kind == 'learned')]
-    assert gnss.p68_on_tdoa_fixed_m.notna().all() and gnss.tier.notna().all()
+    assert gnss.p68_on_tdoa_fixed_m.notna().all() and gnss.tier.notna().all() and (gnss.seed == 0).all()
+    assert results[results.kind == 'classical'].seed.isna().all()
+    summary = pd.read_csv(report / 'summary.csv')
+    learned = summary[(summary.kind == 'learned') & (summary.scenario == 'gnss')]
+    for col in ('n_seeds', 'p68_m_mean', 'p68_m_std', 'median_error_over_crlb_mean', 'coverage_68_mean', 'coverage_95_mean', 'coverage_68_raw_mean',
+                'gain_on_chain_fixed_pct', 'gain_on_chain_fixed_ci_low_pct', 'gain_on_chain_fixed_ci_high_pct', 'gain_on_tdoa_fixed_ci_low_pct',
+                'gain_on_prior_ci_high_pct', 'beats_prior'):
+        assert col in summary, col
+    assert (learned.gain_on_chain_fixed_ci_low_pct <= learned.gain_on_chain_fixed_pct).all() and (learned.n_seeds == 1).all()
+    assert 'gain_on_power_pct' in summary and summary[summary.scenario == 'none'].query("kind == 'learned'").gain_on_power_pct.notna().all()
     text = (report / 'README.md').read_text()
     assert '## Setup' in text and 'Within 2x of the bound' in text and '\\toprule' in (report / 'tables.tex').read_text()
     for name in ('error_cdf', 'tiers', 'scorecard', 'calibration', 'map', 'error_vs_crlb', 'pareto', 'error_vs_snr', 'error_vs_receivers'):

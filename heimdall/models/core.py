@@ -10,6 +10,7 @@ __all__ = ['LOG_SIGMA_MIN', 'LOG_SIGMA_MAX', 'RHO_MAX', 'INPUT_KINDS', 'SIZE_NAM
 # %% ../../nbs/11_models.core.ipynb #81bc127f
 import copy
 import dataclasses
+import functools
 import importlib
 import inspect
 import json
@@ -24,6 +25,7 @@ import xarray as xr
 from torch import nn
 
 from ..frames import Normalizer
+from ..metrics import coverage_scale, mahalanobis_sq
 
 # %% ../../nbs/11_models.core.ipynb #60591551
 LOG_SIGMA_MIN, LOG_SIGMA_MAX = math.log(1e-4), math.log(3.0)  # bounds of log sigma, normalised units
@@ -111,6 +113,17 @@ def _first_index(bad:torch.Tensor) -> tuple:
     "Index (as a tuple of ints) of the first True entry of `bad`."
     return tuple(int(i) for i in torch.nonzero(bad)[0])
 
+def _calibrated(forward):
+    "`forward` with its covariance multiplied by the model's post-hoc factor exp(`cov_log_scale`) (only the most derived forward applies it)."
+    @functools.wraps(forward)
+    def wrapped(self, *args, **kwargs):
+        out = forward(self, *args, **kwargs)
+        if type(self).forward is not wrapped or not (isinstance(out, tuple) and len(out) == 2): return out  # a super() call, or a broken contract
+        loc, cov_params = out
+        half = 0.5 * self.cov_log_scale.to(cov_params.dtype)  # sigma_e and sigma_n both scale by sqrt(factor); rho is unchanged
+        return loc, torch.cat([cov_params[..., :2] + half, cov_params[..., 2:]], -1)
+    return wrapped
+
 class LocalizationModel(nn.Module):
     "Base class of every architecture: `forward(iq (B,R,2,T), mask (B,R), rx_pos (B,R,3))` -> (`loc` (B,2), `cov_params` (B,3))."
     arch_id: ClassVar[str] = ''  # registry id, e.g. 'iq_resnet18'
@@ -132,6 +145,35 @@ class LocalizationModel(nn.Module):
         self.n_receivers, self.n_time, self.sample_rate_hz = int(n_receivers), int(n_time), float(sample_rate_hz)
         self.size_kwargs = dict(size_kwargs)
         self.size = None  # size preset name, set by `build_model`
+        self.register_buffer('cov_log_scale', torch.zeros(()))  # log of the post-hoc covariance factor (`calibrate`); 0 = uncalibrated
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if 'forward' in cls.__dict__: cls.forward = _calibrated(cls.__dict__['forward'])
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        state_dict.setdefault(prefix + 'cov_log_scale', torch.zeros(()))  # a checkpoint from before post-hoc calibration: factor 1
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
+    @torch.no_grad()
+    def calibrate(self, batches, # iterable of batches with iq, mask, rx_pos and target (normalised), e.g. the validation split
+                 ) -> float: # the covariance factor fitted
+        "Sigma scaling: fit the covariance factor whose 68% and 95% ellipses cover the `batches`' truths closest to nominal; stored in `cov_log_scale`."
+        was_training, before = self.training, self.cov_log_scale.clone()
+        self.eval()
+        self.cov_log_scale.zero_()
+        try:
+            m2 = []
+            for b in batches:
+                loc, cov_params = self(b['iq'], b['mask'], b['rx_pos'])
+                m2.append(mahalanobis_sq(loc.double(), cov_matrix_from_params(cov_params.double()), b['target'].double()))
+        finally: self.train(was_training)
+        if not m2:
+            self.cov_log_scale.copy_(before)
+            raise ValueError('batches: none given, expected at least one batch with iq, mask, rx_pos and target')
+        scale = coverage_scale(np.concatenate(m2))
+        self.cov_log_scale.fill_(math.log(scale))
+        return scale
 
     def check_inputs(self, iq:torch.Tensor, # (B, R, 2, T) float32 IQ
                      mask:torch.Tensor, # (B, R) bool, True = present
