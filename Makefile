@@ -56,10 +56,10 @@ report-simulator: install
 
 # heimdall-bench skips finished runs: after an interruption, `make report` resumes; BENCH_ARGS=--force re-runs them.
 # The second call adds the robustness scenarios (heavier multipath; trained on random layouts, tested on NW-Italy)
-# for the TDOA architectures to the same report.
+# for the timing architectures (tdoa_unrolled, and ensemble_timing with its members) to the same report.
 report-bench: install
 	$(BIN)/heimdall-bench --profile $(PROFILE) $(BENCH_ARGS)
-	$(BIN)/heimdall-bench --profile $(PROFILE) --modes multipath transfer --archs tdoa_unrolled tdoa_gccnet $(BENCH_ARGS)
+	$(BIN)/heimdall-bench --profile $(PROFILE) --modes multipath transfer --archs tdoa_unrolled ensemble_timing $(BENCH_ARGS)
 
 report-registry: install
 	$(BIN)/heimdall-models --sizes tiny small full --results-dir reports/$(PROFILE) > reports/$(PROFILE)/registry.md

@@ -51,7 +51,7 @@ class BenchProfile:
     threads: int = 1  # torch intra-op threads of each run
     jobs: int = 1  # runs executed side by side
     latency_repeats: int = 20  # timed ONNX / torch calls per batch size
-    smoke_archs: bool = False  # one architecture per input kind plus the ensemble, instead of all
+    smoke_archs: bool = False  # one architecture per input kind plus the ensembles (and their members), instead of all
     store_workers: int = 1  # processes building each store (heimdall.store.build_store's dask workers)
     seeds: int = 1  # training seeds of every learned row (weights and data order; the same stores)
 

@@ -34,7 +34,7 @@ from .store import StoreError
 
 # %% auto #0
 __all__ = ['TRACKING', 'localization_metrics', 'LocalizationModule', 'FitResult', 'load_module', 'calibrate_checkpoint', 'fit',
-           'train_parser', 'train_main']
+           'load_member', 'train_parser', 'train_main']
 
 # %% ../nbs/18_train.ipynb #cebb4b3c
 def localization_metrics(normalizer:Normalizer, # frame the model predicts in
@@ -149,7 +149,7 @@ class FitResult:
     onnx_path: pathlib.Path|None = None  # ONNX export of the best model (tracking='mlflow')
     mlflow_run_id: str|None = None  # MLflow run (tracking='mlflow')
     registered_version: int|None = None  # version of the registered model heimdall-<arch> (tracking='mlflow')
-    coverage_scale: float|None = None  # covariance factor fitted on the validation split (architectures with `calibrate`)
+    coverage_scale: float|None = None  # covariance factor fitted on the validation split (sigma scaling, `LocalizationModel.calibrate`; None on other ranks)
 
 class _Throughput(Callback):
     "Training samples per second: samples over the time from each epoch's start to its last training batch."
@@ -321,6 +321,22 @@ class _EpochLine(Callback):
               f"{time.perf_counter() - (self._t0 or time.perf_counter()):.0f} s", flush=True)
 
 
+
+# %% ../nbs/18_train.ipynb #326148b4
+def load_member(member_id:str, # registered architecture id the checkpoint must hold
+                path, # checkpoint written by `fit`
+                n_receivers:int, # R the model must take
+                n_time:int, # T the model must take
+                sample_rate_hz:float, # IQ sample rate the model must take, Hz
+               ) -> torch.nn.Module: # the trained `LocalizationModel`, on the CPU in eval mode
+    "The trained `member_id` model saved at `path` by `fit`, checked to take `n_receivers` x `n_time` IQ at `sample_rate_hz`."
+    hparams, _ = _read_checkpoint(path, 'path')
+    got = (hparams['arch'], hparams['n_receivers'], hparams['n_time'], float(hparams['sample_rate_hz']))
+    want = (member_id, n_receivers, n_time, float(sample_rate_hz))
+    if got != want:
+        raise ValueError(f'path={str(path)!r}: holds {got[0]} for {got[1]} receivers x {got[2]} samples at {got[3]:g} Hz, '
+                         f'expected {want[0]} for {want[1]} receivers x {want[2]} samples at {want[3]:g} Hz')
+    return LocalizationModule.load_from_checkpoint(path, map_location='cpu').eval().model
 
 # %% ../nbs/18_train.ipynb #4a4d38f0
 def _positive_float(s:str) -> float:

@@ -1,5 +1,5 @@
 """The papermill benchmarks end to end at smoke size: the simulator report, and `heimdall-bench --profile smoke`
-(stores, classical estimators, one architecture per input kind plus the ensemble in both sync modes, the report)."""
+(stores, classical estimators, one architecture per input kind plus the ensembles (with their members) in both sync modes, the report)."""
 import json
 from pathlib import Path
 
