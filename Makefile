@@ -72,5 +72,7 @@ report: install report-simulator report-bench
 lab: install
 	$(BIN)/jupyter lab --notebook-dir nbs
 
+# the generated stores; data/recordings/ (shipped real recordings) stays
 clean-store:
-	rm -rf data/*/ data/*.zarr
+	find data -mindepth 1 -maxdepth 1 -type d ! -name recordings -exec rm -rf {} +
+	rm -rf data/*.zarr

@@ -20,6 +20,7 @@ from .measurements import iq_in_noise_units
 from .cli import _OneLineParser, _positive_int
 from .geo import enu_to_geodetic, geodesic_distance_m, get_network, make_network, network_reference
 from .inference import OnnxLocalizer, load_onnx
+from .kiwi import import_kiwi
 from .metrics import ellipse_axes
 from .signals import fractional_delay
 from .simulate import ScenarioConfig
@@ -74,10 +75,12 @@ def read_recordings(source, # a `.sigmf-collection`, a directory of recordings o
 # %% ../nbs/07a_recordings.ipynb #b96d8398
 def receiver_names(ds:xr.Dataset, # dataset in the store schema
                   ) -> list: # one name per receiver
-    "Names of the receivers of `ds`: the recordings' file names, the network's site names, else rx00, rx01, ..."
+    "Names of the receivers of `ds`: the recordings' station labels or file names, the network's site names, else rx00, rx01, ..."
     R = ds.sizes['receiver']
     try: provenance = json.loads(ds.attrs.get('config_json', '{}'))
     except ValueError: provenance = {}
+    stations = provenance.get('receivers') if isinstance(provenance, dict) else None  # `import_kiwi`: the kiwirecorder station labels
+    if isinstance(stations, list) and len(stations) == R: return [str(s) for s in stations]
     files = provenance.get('recordings') if isinstance(provenance, dict) else None
     if isinstance(files, list) and len(files) == R: return [pathlib.Path(f).name.removesuffix('.sigmf-meta') for f in files]
     config = simulation_scenario(ds)
@@ -230,13 +233,18 @@ def predict_recordings(model:OnnxLocalizer, # from `heimdall.inference.load_onnx
 # %% ../nbs/07a_recordings.ipynb #30dfe0e6
 def _is_store(path:pathlib.Path) -> bool: return path.is_dir() and (path / 'zarr.json').is_file()
 
+def _is_kiwi(path:pathlib.Path) -> bool:
+    "A `.wav` file, or a directory of KiwiSDR `*_iq.wav` files (or one whose `iq/` holds them)."
+    if path.is_file(): return path.suffix.lower() == '.wav'
+    return path.is_dir() and (any(path.glob('*_iq.wav')) or any((path / 'iq').glob('*_iq.wav')))
+
 def _source_stem(path:pathlib.Path) -> str:
     "File-name stem of a source: a collection's name, a directory's or a store's name without .zarr."
     for suffix in ('.sigmf-collection', '.sigmf-meta', '.zarr'):
         if path.name.endswith(suffix): return path.name[:-len(suffix)]
     return path.name
 
-def locate_source(source, # `.sigmf-collection`, directory of SigMF recordings, or a Zarr store
+def locate_source(source, # `.sigmf-collection`, directory of SigMF recordings, directory of KiwiSDR `*_iq.wav`, or a Zarr store
                   method, # 'tdoa', 'rss', 'combined', 'centroid', or the path of an exported `.onnx` model
                   out=None, # directory of the CSV and GeoJSON; default: the directory holding `source`
                   n_time:int|None=None, # samples per fix of a SigMF source; default: a model's record length, else the whole span
@@ -255,6 +263,7 @@ def locate_source(source, # `.sigmf-collection`, directory of SigMF recordings, 
         ds = open_store(source, check_finite=False)
         if n_time is not None and n_time != ds.sizes['time'] and model is None:
             raise ValueError(f"n_time={n_time}: a store's records are {ds.sizes['time']} samples long and cannot be cut")
+    elif _is_kiwi(source): ds = import_kiwi(source, n_time=n_time)
     else: ds = read_recordings(source, n_time, 'gnss' if method in ('tdoa', 'combined') else 'none')
     names = receiver_names(ds)
     if model is not None:
@@ -277,11 +286,12 @@ def locate_parser() -> argparse.ArgumentParser:
         description='Locate a transmitter from recordings of a receiver network and write the fixes as CSV and\n'
                     'GeoJSON (a point per fix, its 68% and 95% confidence ellipses as polygons).',
         epilog='SOURCE is a SigMF collection (one recording per receiver, each with core:geolocation), a directory of SigMF\n'
-               'recordings, or a Heimdall Zarr store. The TDOA methods (tdoa, combined) assume GPS-aligned captures:\n'
+               'recordings, a directory of KiwiSDR IQ files (kiwirecorder -m iq --kiwi-wav, *_iq.wav, positions in gnss_pos/;\n'
+               'timed by their GNSS stamps), or a Heimdall Zarr store. The TDOA methods (tdoa, combined) assume GPS-aligned captures:\n'
                'receiver clocks disciplined by GNSS and a core:datetime on every recording, which aligns the receivers to a\n'
                'fraction of a sample. rss and centroid use received power only. A MODEL.onnx from heimdall.export predicts\n'
                'windows of its own record length; it must have been trained for this network (same receivers, sample rate).')
-    p.add_argument('source', type=pathlib.Path, metavar='SOURCE', help='.sigmf-collection, directory of SigMF recordings, or Zarr store')
+    p.add_argument('source', type=pathlib.Path, metavar='SOURCE', help='.sigmf-collection, directory of SigMF recordings or of KiwiSDR *_iq.wav, or Zarr store')
     p.add_argument('--method', required=True, type=_method, metavar='METHOD', help=f"{', '.join(METHODS)}, or MODEL.onnx")
     p.add_argument('--out', type=pathlib.Path, default=None, metavar='DIR', help='directory of the CSV and GeoJSON (default: next to SOURCE)')
     p.add_argument('--n-time', type=_positive_int, default=None, metavar='N', help='samples per fix (default: the whole recording; a model: its record length)')
