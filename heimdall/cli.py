@@ -4,7 +4,7 @@
 
 # %% ../nbs/21_cli.ipynb #6d3f4a60
 from __future__ import annotations
-import argparse, sys
+import argparse, sys, tempfile
 from pathlib import Path
 
 from .simulate import PRESETS, get_preset
@@ -24,6 +24,22 @@ def _positive_int(s: str) -> int:
     except ValueError: raise argparse.ArgumentTypeError(f"{s!r}: expected a positive integer")
     if v <= 0: raise argparse.ArgumentTypeError(f"{v}: expected a positive integer")
     return v
+
+def _positive_float(s: str) -> float:
+    try: v = float(s)
+    except ValueError: raise argparse.ArgumentTypeError(f"{s!r}: expected a positive number")
+    if not v > 0: raise argparse.ArgumentTypeError(f"{v}: expected a positive number")
+    return v
+
+def _unwritable(path) -> str | None:
+    "Why nothing can be written at `path` (a file or folder to create), or None: its nearest existing ancestor must be a folder that takes a new file."
+    nearest = Path(path).absolute()
+    while not nearest.exists(): nearest = nearest.parent
+    if not nearest.is_dir(): return f'{nearest} is not a folder'
+    try:
+        with tempfile.TemporaryFile(dir=nearest): pass
+    except OSError as e: return f'no file can be created in {nearest} ({e.strerror or type(e).__name__})'
+    return None
 
 def _non_negative_int(s: str) -> int:
     try: v = int(s)
@@ -48,6 +64,7 @@ def simulate_main(argv: list[str] | None = None) -> int:
     "Entry point of `heimdall-simulate --preset NAME --n N --out PATH --seed S --workers W`."
     p = simulate_parser()
     args = p.parse_args(argv)
+    if (why := _unwritable(args.out)): p.error(f'argument --out: {args.out} cannot be written: {why}')
     try:
         path = build_store(args.out, get_preset(args.preset), args.n, args.seed, chunk_size=args.chunk_size,
                            progress=not args.quiet, workers=args.workers)
