@@ -94,11 +94,12 @@ class EnsembleFlagship(LocalizationModel):
                  small=dict(member_size='small', fusion_dim=32, fusion_heads=4, fusion_depth=1),
                  full=dict(member_size='full', fusion_dim=256, fusion_heads=8, fusion_depth=2))
     N_SUMMARY: ClassVar[int] = 7  # per-member output summary (`member_summary`) in each token
+    DEFAULT_MEMBERS: ClassVar[tuple] = FLAGSHIP_MEMBERS  # the members when `members` is None
 
     def __init__(self, n_receivers:int=7, # R
                  n_time:int=1024, # T, IQ samples per receiver
                  sample_rate_hz:float=50e3, # IQ sample rate, Hz
-                 members:list=FLAGSHIP_MEMBERS, # registered architecture ids of the members, each once
+                 members:list|None=None, # registered architecture ids of the members, each once; None: the class's DEFAULT_MEMBERS
                  member_size:str='tiny', # size preset of the members built fresh (not loaded from `member_checkpoints`)
                  fusion_dim:int=16, # D, width of the member tokens
                  fusion_heads:int=2, # attention heads over the member tokens
@@ -106,7 +107,8 @@ class EnsembleFlagship(LocalizationModel):
                  member_checkpoints:dict|None=None, # member id -> checkpoint written by `heimdall.train.fit`
                  freeze_members:bool=True, # loaded members get no gradients and stay in eval mode; False fine-tunes them
                 ):
-        members = [members] if isinstance(members, str) else list(members)
+        members = type(self).DEFAULT_MEMBERS if members is None else members
+        members = [members] if isinstance(members, str) else list(members)  # recorded as the explicit list, in hparams and checkpoints
         checkpoints = {str(k): str(pathlib.Path(v).resolve()) for k, v in dict(member_checkpoints or {}).items()}
         super().__init__(n_receivers, n_time, sample_rate_hz, members=members, member_size=member_size, fusion_dim=fusion_dim,
                          fusion_heads=fusion_heads, fusion_depth=fusion_depth, member_checkpoints=checkpoints,
@@ -230,20 +232,7 @@ class EnsembleTiming(EnsembleFlagship):
     "The timing model and power/IQ members fused per sample by a weighted product of their Gaussians, weights from attention and sharpness."
     arch_id = 'ensemble_timing'
     N_SUMMARY = 6  # covariance parameters (3), offset from the equal-weight pool (2), its log Mahalanobis length (1)
-
-    def __init__(self, n_receivers:int=7, # R
-                 n_time:int=1024, # T, IQ samples per receiver
-                 sample_rate_hz:float=50e3, # IQ sample rate, Hz
-                 members:list=TIMING_MEMBERS, # registered architecture ids of the members, each once
-                 member_size:str='tiny', # size preset of the members built fresh (not loaded from `member_checkpoints`)
-                 fusion_dim:int=16, # D, width of the member tokens
-                 fusion_heads:int=2, # attention heads over the member tokens
-                 fusion_depth:int=1, # self-attention blocks over the member tokens
-                 member_checkpoints:dict|None=None, # member id -> checkpoint written by `heimdall.train.fit`
-                 freeze_members:bool=True, # loaded members get no gradients and stay in eval mode; False fine-tunes them
-                ):
-        super().__init__(n_receivers, n_time, sample_rate_hz, members, member_size, fusion_dim, fusion_heads, fusion_depth,
-                         member_checkpoints, freeze_members)
+    DEFAULT_MEMBERS = TIMING_MEMBERS
 
     def member_summary(self, loc:torch.Tensor, # (B, K, 2) member positions
                        cov_params:torch.Tensor, # (B, K, 3) member covariance parameters
