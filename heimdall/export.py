@@ -135,7 +135,7 @@ def export_onnx(module_or_model, # `LocalizationModel`, or a module holding one 
     meta = dict(arch_id=hp['arch_id'], size=hp['size'], family=getattr(model, 'family', ''),
                 input_kind=getattr(model, 'input_kind', ''), hparams=json.dumps(hp, sort_keys=True),
                 normalizer=json.dumps(norm, sort_keys=True), schema_version=str(SCHEMA_VERSION),
-                heimdall_version=heimdall.__version__)
+                heimdall_version=heimdall.__version__, cov_shape=repr(float(getattr(model, 'cov_shape', 1.0))))
     kept = [p for p in proto.metadata_props if p.key not in meta]
     del proto.metadata_props[:]
     proto.metadata_props.extend(kept)

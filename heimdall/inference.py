@@ -7,6 +7,7 @@ __all__ = ['ONNX_INPUTS', 'ONNX_OUTPUTS', 'METADATA_KEYS', 'JSON_METADATA_KEYS',
 
 # %% ../nbs/19a_inference.ipynb #e4ecbb0b
 import json
+import math
 import os
 import pathlib
 
@@ -32,6 +33,9 @@ def _parse_metadata(props:dict, path) -> dict:
     if missing: raise ValueError(f'{path}: not a Heimdall ONNX export (metadata_props lacks {missing}); export it with heimdall.export.export_onnx')
     meta = {k: json.loads(props[k]) if k in JSON_METADATA_KEYS else props[k] for k in METADATA_KEYS}
     meta['schema_version'] = int(meta['schema_version'])
+    meta['cov_shape'] = float(props.get('cov_shape', 1.0))  # radial shape of the calibrated law; exports before it: Gaussian
+    if not (math.isfinite(meta['cov_shape']) and meta['cov_shape'] > 0):
+        raise ValueError(f"{path}: cov_shape={meta['cov_shape']!r} in the metadata: expected a positive radial shape (1 = Gaussian)")
     if meta['schema_version'] != SCHEMA_VERSION:
         raise ValueError(f"{path}: schema_version={meta['schema_version']}: the model was trained on store schema "
                          f"{meta['schema_version']}, this heimdall reads schema {SCHEMA_VERSION}")
@@ -57,6 +61,7 @@ class OnnxLocalizer:
         self.n_receivers, self.n_time = int(hp['n_receivers']), int(hp['n_time'])
         norm = self.metadata['normalizer']
         self.normalizer = None if norm is None else Normalizer.from_dict(norm)
+        self.cov_shape = self.metadata['cov_shape']  # the ellipses' radial shape (`heimdall.metrics.coverage_calibration`)
 
     def __repr__(self):
         m = self.metadata
@@ -87,7 +92,7 @@ def load_onnx(path, # ONNX file written by `heimdall.export.export_onnx`
 
 # %% ../nbs/19a_inference.ipynb #25fe2b2b
 _PRED_COLUMNS = ('lat_deg', 'lon_deg', 'east_m', 'north_m', 'cov_ee_m2', 'cov_nn_m2', 'cov_en_m2',
-                 'semi_major_m', 'semi_minor_m', 'orientation_rad', 'n_present')
+                 'semi_major_m', 'semi_minor_m', 'orientation_rad', 'cov_shape', 'n_present')
 
 def _as_float_iq(iq:np.ndarray) -> np.ndarray:
     "(B, R, 2, T) float32 IQ from complex `iq` (B, R, T) or float `iq` (B, R, 2, T)."
@@ -143,7 +148,7 @@ def _check_batch(localizer:OnnxLocalizer, iq, mask, rx_pos, start:int):
             s, r = np.argwhere(bad)[0]
             raise ValueError(f'{name}: non-finite values in present receiver {r} of sample {start + s}; expected finite inputs where mask is True')
 
-def _predict_frame(loc_norm:np.ndarray, cov_params:np.ndarray, n_present:np.ndarray, normalizer:Normalizer) -> dict:
+def _predict_frame(loc_norm:np.ndarray, cov_params:np.ndarray, n_present:np.ndarray, normalizer:Normalizer, shape:float=1.0) -> dict:
     "Columns of the prediction table for raw outputs `loc_norm` (N, 2), `cov_params` (N, 3); rows with no receiver are NaN."
     ok = n_present > 0
     loc_norm = np.where(ok[:, None], loc_norm, np.nan)
@@ -151,9 +156,9 @@ def _predict_frame(loc_norm:np.ndarray, cov_params:np.ndarray, n_present:np.ndar
     en = normalizer.to_enu_m(loc_norm)
     cov, axes = np.full((len(ok), 2, 2), np.nan), np.full((3, len(ok)), np.nan)
     cov[ok] = normalizer.cov_m2(cov_params[ok])
-    axes[:, ok] = ellipse_axes(cov[ok], 0.68)
+    axes[:, ok] = ellipse_axes(cov[ok], 0.68, shape)
     return dict(lat_deg=lat, lon_deg=lon, east_m=en[:, 0], north_m=en[:, 1], cov_ee_m2=cov[:, 0, 0], cov_nn_m2=cov[:, 1, 1],
-                cov_en_m2=cov[:, 0, 1], semi_major_m=axes[0], semi_minor_m=axes[1], orientation_rad=axes[2], n_present=n_present)
+                cov_en_m2=cov[:, 0, 1], semi_major_m=axes[0], semi_minor_m=axes[1], orientation_rad=axes[2], cov_shape=np.where(ok, shape, np.nan), n_present=n_present)
 
 def _predict(self:OnnxLocalizer, source, batch_size:int) -> pd.DataFrame:
     "`OnnxLocalizer.predict`: run `source` through the graph in batches of `batch_size` and convert the outputs."
@@ -171,5 +176,5 @@ def _predict(self:OnnxLocalizer, source, batch_size:int) -> pd.DataFrame:
         locs.append(l); params.append(p); present.append(mask.sum(1)); start += len(mask)
     if start == 0: raise ValueError('source has no samples: expected at least one')
     cols = _predict_frame(np.concatenate(locs).astype(np.float64), np.concatenate(params).astype(np.float64),
-                          np.concatenate(present), self.normalizer)
+                          np.concatenate(present), self.normalizer, self.cov_shape)
     return pd.DataFrame(cols, index=pd.Index(labels, name='sample'), columns=list(_PRED_COLUMNS))

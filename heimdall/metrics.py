@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['horizontal_error_m', 'enu_error_m', 'error_summary', 'summarize', 'covariance_from_params', 'params_from_covariance',
            'EllipseAxes', 'ellipse_axes', 'mahalanobis_sq', 'reliability_curve', 'ellipse_coverage', 'gaussian_nll_m',
-           'coverage_scale']
+           'coverage_calibration', 'coverage_scale']
 
 # %% ../nbs/08_metrics.ipynb #a623947a
 from typing import NamedTuple
@@ -164,20 +164,30 @@ class EllipseAxes(NamedTuple):
     semi_minor_m: np.ndarray
     orientation_rad: np.ndarray # angle of the major axis from east, counter-clockwise, in (-pi/2, pi/2]
 
+def _check_shape(shape) -> np.ndarray:
+    "`shape` as a float64 array, or a ValueError unless every value is a finite positive radial shape."
+    s = _as_numpy(shape)
+    bad = ~(np.isfinite(s) & (s > 0))
+    if bad.any(): raise ValueError(f'shape={float(s[bad].flat[0])!r}: expected a finite positive radial shape (1 = Gaussian)')
+    return s
+
 def _radius_sq(p, # (...) probability contained in the ellipse
-               name:str='p'):
-    "Squared Mahalanobis radius -2 ln(1 - p) of the `p`-probability ellipse of a 2-D Gaussian."
-    p = _as_numpy(p)
+               name:str='p',
+               shape=1.0, # (...) radial shape beta of the distribution (1 = Gaussian), see `coverage_calibration`
+              ):
+    "Squared Mahalanobis radius (-2 ln(1 - p))^(1/shape) of the `p`-probability ellipse: -2 ln(1 - p) for a 2-D Gaussian."
+    p, shape = _as_numpy(p), _check_shape(shape)
     bad = ~((p > 0) & (p < 1))
     if bad.any(): raise ValueError(f'{name}={float(p[bad].flat[0])!r}: expected a probability in (0, 1)')
-    return -2 * np.log1p(-p)
+    return (-2 * np.log1p(-p)) ** (1 / shape)
 
 def ellipse_axes(cov, # (..., 2, 2) covariance, m^2
                  p=0.68, # probability contained in the ellipse, in (0, 1); broadcasts with the batch
+                 shape=1.0, # radial shape of the predictive distribution (1 = Gaussian, else `coverage_calibration`'s); broadcasts
                 ) -> EllipseAxes:
     "Semi-major and semi-minor axes (m) and major-axis orientation (rad from east, CCW) of the `p`-ellipse of `cov`."
     c = _check_cov(_as_numpy(cov))
-    r2 = _radius_sq(p)
+    r2 = _radius_sq(p, shape=shape)
     a, b, d = c[..., 0, 0], c[..., 0, 1], c[..., 1, 1]
     half_sum, root = (a + d) / 2, np.hypot((a - d) / 2, b)
     lam_max, lam_min = half_sum + root, np.maximum(half_sum - root, 0.0)
@@ -216,43 +226,67 @@ def reliability_curve(pred_mean_en, # (..., 2) predicted (east, north) mean, met
                       cov, # (..., 2, 2) predicted covariance, m^2
                       true_en, # (..., 2) true (east, north), metres
                       levels=np.linspace(0.05, 0.95, 19), # nominal probabilities in (0, 1)
+                      shape=1.0, # (...) radial shape of each predictive distribution (1 = Gaussian), broadcast with the batch
                      ) -> pd.DataFrame:
     "Empirical fraction of `true_en` inside each nominal `levels` ellipse: columns `nominal`, `empirical`."
-    r2 = np.atleast_1d(_radius_sq(levels, 'levels'))
-    m2 = _finite(_mahalanobis_sq(*_calibration_inputs(pred_mean_en, cov, true_en))[0])
-    inside = (m2[:, None] <= r2[None, :]).mean(0) if m2.size else np.full(r2.shape, np.nan)
+    k = np.atleast_1d(_radius_sq(levels, 'levels'))                              # Gaussian radii; shape beta: k^(1/beta)
+    m2 = _mahalanobis_sq(*_calibration_inputs(pred_mean_en, cov, true_en))[0]
+    m2, shape = np.broadcast_arrays(m2, _check_shape(shape))
+    ok = np.isfinite(m2)
+    m2, shape = m2[ok], shape[ok]
+    inside = (m2[:, None] <= k[None, :] ** (1 / shape[:, None])).mean(0) if m2.size else np.full(k.shape, np.nan)
     return pd.DataFrame(dict(nominal=np.atleast_1d(_as_numpy(levels)), empirical=inside))
 
 def ellipse_coverage(pred_mean_en, # (..., 2) predicted (east, north) mean, metres
                      cov, # (..., 2, 2) predicted covariance, m^2
                      true_en, # (..., 2) true (east, north), metres
                      levels=(0.68, 0.95), # nominal probabilities in (0, 1)
+                     shape=1.0, # (...) radial shape of each predictive distribution (1 = Gaussian)
                     ) -> pd.Series:
     "Fraction of `true_en` inside the predicted `levels` ellipses, indexed `coverage_68`, `coverage_95`, ..."
-    rc = reliability_curve(pred_mean_en, cov, true_en, levels)
+    rc = reliability_curve(pred_mean_en, cov, true_en, levels, shape)
     return pd.Series(rc.empirical.values, index=[f'coverage_{100 * l:g}' for l in rc.nominal], name='coverage')
 
 def gaussian_nll_m(pred_mean_en, # (..., 2) predicted (east, north) mean, metres
                    cov, # (..., 2, 2) predicted covariance, m^2
                    true_en, # (..., 2) true (east, north), metres
+                   shape=1.0, # (...) radial shape beta (1: the Gaussian; else the law of `coverage_calibration`)
                   ) -> float:
-    "Mean negative log-likelihood (nats) of `true_en` under N(`pred_mean_en`, `cov`), density in 1/m^2."
+    "Mean negative log-likelihood (nats) of `true_en` under N(`pred_mean_en`, `cov`) (or its radial-shape generalisation), density in 1/m^2."
     m2, logdet = _mahalanobis_sq(*_calibration_inputs(pred_mean_en, cov, true_en))
-    return float(np.mean(_finite(0.5 * m2 + 0.5 * logdet + np.log(2 * np.pi))))
+    beta = _check_shape(shape)
+    # density beta / (2 pi) (d^2)^(beta - 1) exp(-(d^2)^beta / 2) / sqrt(det): P(d^2 <= t) = 1 - exp(-t^beta / 2), chi-square(2) at beta = 1
+    nll = 0.5 * m2 ** beta + 0.5 * logdet + np.log(2 * np.pi) - np.log(beta) - (beta - 1) * np.log(m2)
+    return float(np.mean(_finite(np.where(beta == 1, 0.5 * m2 + 0.5 * logdet + np.log(2 * np.pi), nll))))
 
 # %% ../nbs/08_metrics.ipynb #18859a66
+def coverage_calibration(mahalanobis_sq, # (n,) squared Mahalanobis distances of the truths under the predicted covariances
+                         levels=(0.68, 0.95), # nominal probabilities of the ellipses matched
+                         scales=np.geomspace(0.02, 50.0, 801), # candidate covariance factors s
+                         shapes=np.geomspace(0.25, 4.0, 97), # candidate radial shapes beta (1 = Gaussian); (1.0,): sigma scaling only
+                         tolerance:float|None=None, # a shape other than 1 must lower the largest deviation by more; None: half its sampling std
+                        ) -> tuple: # (s, beta): ellipse p has squared Mahalanobis radius s (-2 ln(1 - p))^(1 / beta)
+    "Covariance factor and radial shape whose `levels` ellipses cover the truths closest to nominal (largest deviation minimised)."
+    m2 = np.asarray(mahalanobis_sq, dtype=float).ravel()
+    m2 = m2[np.isfinite(m2)]
+    if not m2.size: raise ValueError('mahalanobis_sq: no finite value, expected the distances of at least one prediction')
+    levels, scales, shapes = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (levels, scales, shapes))
+    if np.any((levels <= 0) | (levels >= 1)): raise ValueError(f'levels={levels.tolist()}: expected probabilities in (0, 1)')
+    for name, v in (('scales', scales), ('shapes', shapes)):
+        if not (v.size and np.all(np.isfinite(v) & (v > 0))): raise ValueError(f'{name}={v.tolist()}: expected positive candidates')
+    if levels.size < 2: shapes = np.array([1.0])                                 # one level fixes only the factor
+    k = (-2.0 * np.log1p(-levels))[None, None] ** (1 / shapes[:, None, None])    # (B, 1, L) radii^2 of the shapes
+    covered = np.searchsorted(np.sort(m2), scales[None, :, None] * k, side='right') / m2.size   # (B, S, L)
+    worst = np.abs(covered - levels).max(-1)                                     # (B, S)
+    if tolerance is None: tolerance = 0.5 * float(np.sqrt(levels * (1 - levels) / m2.size).max())
+    ok = worst.min(1) <= worst.min() + tolerance                                # shapes nearly as good as the best: take the most Gaussian
+    b = np.flatnonzero(ok)[np.argmin(np.abs(np.log(shapes[ok])))]
+    s = np.lexsort((np.abs(np.log(scales)), worst[b]))[0]                       # its best factor, the one nearest 1 among equals
+    return float(scales[s]), float(shapes[b])
+
 def coverage_scale(mahalanobis_sq, # (n,) squared Mahalanobis distances of the truths under the predicted covariances
                    levels=(0.68, 0.95), # nominal probabilities of the ellipses matched
                    scales=np.geomspace(0.02, 50.0, 801), # candidate factors
                   ) -> float: # the factor of the covariances
-    "Covariance factor s whose `levels` ellipses cover the truths closest to nominal (largest deviation minimised)."
-    m2 = np.asarray(mahalanobis_sq, dtype=float).ravel()
-    m2 = m2[np.isfinite(m2)]
-    if not m2.size: raise ValueError('mahalanobis_sq: no finite value, expected the distances of at least one prediction')
-    levels, scales = np.asarray(levels, dtype=float), np.asarray(scales, dtype=float)
-    if np.any((levels <= 0) | (levels >= 1)): raise ValueError(f'levels={levels.tolist()}: expected probabilities in (0, 1)')
-    k = -2.0 * np.log1p(-levels)                                                 # chi-square(2) quantiles
-    inside = np.sort(m2)
-    covered = np.searchsorted(inside, scales[:, None] * k[None], side='right') / inside.size   # (S, L)
-    worst = np.abs(covered - levels).max(-1)
-    return float(scales[np.lexsort((np.abs(np.log(scales)), worst))[0]])
+    "Covariance factor s whose `levels` ellipses cover the truths closest to nominal: `coverage_calibration` with the Gaussian shape."
+    return coverage_calibration(mahalanobis_sq, levels, scales, shapes=(1.0,))[0]

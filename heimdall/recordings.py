@@ -130,19 +130,20 @@ def scenario_from_sigmf(source, # a `.sigmf-collection`, a directory of recordin
 # %% ../nbs/07a_recordings.ipynb #fe49e516
 FIX_COLUMNS = ('sample', 'method', 'status', 'lat_deg', 'lon_deg', 'cov_ee_m2', 'cov_en_m2', 'cov_nn_m2',
                'semi_major_68_m', 'semi_minor_68_m', 'semi_major_95_m', 'semi_minor_95_m', 'major_azimuth_deg',
-               'n_receivers', 'receivers')
+               'cov_shape', 'n_receivers', 'receivers')
 
 def fix_table(est:pd.DataFrame, # columns sample, method, status, lat_deg, lon_deg, cov_ee_m2, cov_en_m2, cov_nn_m2, rx_used
               names:list, # receiver names, indexed by `rx_used`
              ) -> pd.DataFrame: # columns `FIX_COLUMNS`; `receivers` a list of names per fix
-    "One row per fix of `est` with its 68% and 95% ellipse axes and the names of the receivers it used."
+    "One row per fix of `est` with its 68% and 95% ellipse axes and the names of the receivers it used (a `cov_shape` column: the ellipses' radial shape, else Gaussian)."
     cov = np.stack([np.stack([est.cov_ee_m2, est.cov_en_m2], -1), np.stack([est.cov_en_m2, est.cov_nn_m2], -1)], -2).astype(np.float64)
     ok = np.isfinite(cov).all((-1, -2))
+    shape = est.cov_shape.to_numpy(np.float64) if 'cov_shape' in est else np.ones(len(est))
     axes = {p: np.full((3, len(est)), np.nan) for p in (0.68, 0.95)}
-    for p in axes: axes[p][:, ok] = ellipse_axes(cov[ok], p)
+    for p in axes: axes[p][:, ok] = ellipse_axes(cov[ok], p, shape[ok])
     out = est[['sample', 'method', 'status', 'lat_deg', 'lon_deg', 'cov_ee_m2', 'cov_en_m2', 'cov_nn_m2']].reset_index(drop=True)
     out = out.assign(semi_major_68_m=axes[0.68][0], semi_minor_68_m=axes[0.68][1], semi_major_95_m=axes[0.95][0],
-                     semi_minor_95_m=axes[0.95][1], major_azimuth_deg=np.mod(90.0 - np.degrees(axes[0.68][2]), 180.0),
+                     semi_minor_95_m=axes[0.95][1], major_azimuth_deg=np.mod(90.0 - np.degrees(axes[0.68][2]), 180.0), cov_shape=shape,
                      n_receivers=[len(u) for u in est.rx_used], receivers=[[names[r] for r in u] for u in est.rx_used])
     return out[list(FIX_COLUMNS)]
 
@@ -150,9 +151,10 @@ def ellipse_ring(lat_deg:float, lon_deg:float, # centre of the ellipse
                  cov_m2, # (2, 2) east/north covariance, m^2
                  p:float=0.68, # probability inside the ellipse
                  n_vertices:int=72, # vertices of the ring
+                 shape:float=1.0, # radial shape of the predictive law (1 = Gaussian; `heimdall.metrics.coverage_calibration`)
                 ) -> list: # closed ring of [lon_deg, lat_deg], counter-clockwise
     "The `p` confidence ellipse of `cov_m2` around (`lat_deg`, `lon_deg`) as a closed GeoJSON linear ring."
-    major, minor, angle = (float(v) for v in ellipse_axes(np.asarray(cov_m2, np.float64), p))
+    major, minor, angle = (float(v) for v in ellipse_axes(np.asarray(cov_m2, np.float64), p, shape))
     phi = np.linspace(0.0, 2 * np.pi, n_vertices, endpoint=False)
     east = major * np.cos(phi) * np.cos(angle) - minor * np.sin(phi) * np.sin(angle)
     north = major * np.cos(phi) * np.sin(angle) + minor * np.sin(phi) * np.cos(angle)
@@ -172,14 +174,14 @@ def fixes_geojson(table:pd.DataFrame, # `fix_table` output
     "The fixes of `table` as GeoJSON: a Point per fix and Polygons for its 68% and 95% ellipses, properties from the table."
     features = []
     for row in table.itertuples(index=False):
-        props = {k: _json_value(getattr(row, k)) for k in FIX_COLUMNS if not k.startswith('cov_')}
+        props = {k: _json_value(getattr(row, k)) for k in FIX_COLUMNS if not k.startswith('cov_') or k == 'cov_shape'}
         located = row.status == 'ok' and math.isfinite(row.lat_deg) and math.isfinite(row.lon_deg)
         point = {'type': 'Point', 'coordinates': [float(row.lon_deg), float(row.lat_deg)]} if located else None
         features.append({'type': 'Feature', 'geometry': point, 'properties': {'kind': 'fix', **props}})
         cov = np.array([[row.cov_ee_m2, row.cov_en_m2], [row.cov_en_m2, row.cov_nn_m2]], np.float64)
         if not (located and np.isfinite(cov).all()): continue
         for p in (0.68, 0.95):
-            features.append({'type': 'Feature', 'geometry': {'type': 'Polygon', 'coordinates': [ellipse_ring(row.lat_deg, row.lon_deg, cov, p)]},
+            features.append({'type': 'Feature', 'geometry': {'type': 'Polygon', 'coordinates': [ellipse_ring(row.lat_deg, row.lon_deg, cov, p, shape=row.cov_shape)]},
                              'properties': {'kind': f'ellipse_{round(p * 100)}', 'probability': p, 'sample': props['sample'],
                                             'method': row.method, 'status': row.status}})
     return {'type': 'FeatureCollection', 'features': features}
@@ -227,7 +229,7 @@ def predict_recordings(model:OnnxLocalizer, # from `heimdall.inference.load_onnx
     return pd.DataFrame(dict(sample=ds.sample.values, method=f"{model.metadata['arch_id']} ({model.path.name})",
                              status=np.where(located, 'ok', 'all_masked'), lat_deg=pred.lat_deg.to_numpy(), lon_deg=pred.lon_deg.to_numpy(),
                              east_m=pred.east_m.to_numpy(), north_m=pred.north_m.to_numpy(), cov_ee_m2=pred.cov_ee_m2.to_numpy(),
-                             cov_en_m2=pred.cov_en_m2.to_numpy(), cov_nn_m2=pred.cov_nn_m2.to_numpy(), n_receivers=mask.sum(-1),
+                             cov_en_m2=pred.cov_en_m2.to_numpy(), cov_nn_m2=pred.cov_nn_m2.to_numpy(), cov_shape=pred.cov_shape.to_numpy(), n_receivers=mask.sum(-1),
                              rx_used=[tuple(np.flatnonzero(m).tolist()) for m in mask]))
 
 # %% ../nbs/07a_recordings.ipynb #30dfe0e6

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .metrics import coverage_scale, ellipse_coverage, error_summary, gaussian_nll_m, mahalanobis_sq
+from .metrics import coverage_calibration, ellipse_coverage, error_summary, gaussian_nll_m, mahalanobis_sq
 
 # %% ../nbs/20_report.ipynb #b6ad2312
 PREDICTION_COLUMNS = ('sample', 'method', 'scenario', 'sync_mode', 'east_m', 'north_m', 'lat_deg', 'lon_deg', 'cov_ee_m2', 'cov_en_m2',
@@ -37,7 +37,7 @@ def cov_matrix(df:pd.DataFrame, # predictions with `cov_ee_m2`, `cov_en_m2`, `co
 
 def score(df:pd.DataFrame, # predictions of one method (columns `PREDICTION_COLUMNS`)
          ) -> pd.Series:
-    "Error percentiles, RMSE, ratios to the CRLB, 68% / 95% ellipse coverage (also before calibration where a `cov_scale` column says by how much) and NLL of one method's predictions."
+    "Error percentiles, RMSE, ratios to the CRLB, 68% / 95% ellipse coverage (under the radial shape of a `cov_shape` column; also before calibration where a `cov_scale` column says by how much) and NLL of one method's predictions."
     _check_columns(df, ('error_m', 'crlb_m', 'east_m', 'north_m', 'true_east_m', 'true_north_m', 'cov_ee_m2', 'cov_en_m2', 'cov_nn_m2'))
     s = error_summary(df.error_m.to_numpy(np.float64), df.crlb_m.to_numpy(np.float64))
     out = dict(n=int(s.n), n_failed=int(s.n_failed), p50_m=s.p50_m, p68_m=s.p68_m, p95_m=s.p95_m, rmse_m=s.rmse_m,
@@ -47,13 +47,15 @@ def score(df:pd.DataFrame, # predictions of one method (columns `PREDICTION_COLU
     good = np.isfinite(cov).all((-1, -2))
     if good.any():
         mean, true = ok[['east_m', 'north_m']].to_numpy(np.float64)[good], ok[['true_east_m', 'true_north_m']].to_numpy(np.float64)[good]
-        cover = ellipse_coverage(mean, cov[good], true, levels=(0.68, 0.95))
-        out.update(coverage_68=float(cover.iloc[0]), coverage_95=float(cover.iloc[1]), nll=gaussian_nll_m(mean, cov[good], true))
-        if 'cov_scale' in ok:  # the covariances are calibrated by this factor: coverage before calibration too
+        shape = ok.cov_shape.to_numpy(np.float64)[good] if 'cov_shape' in ok else np.ones(int(good.sum()))
+        shape = np.where(np.isfinite(shape) & (shape > 0), shape, 1.0)
+        cover = ellipse_coverage(mean, cov[good], true, levels=(0.68, 0.95), shape=shape)
+        out.update(coverage_68=float(cover.iloc[0]), coverage_95=float(cover.iloc[1]), nll=gaussian_nll_m(mean, cov[good], true, shape=shape))
+        if 'cov_scale' in ok:  # the covariances are calibrated by this factor (and shape): the Gaussian coverage before calibration too
             factor = ok.cov_scale.to_numpy(np.float64)[good]
             factor = np.where(np.isfinite(factor) & (factor > 0), factor, 1.0)
             raw = ellipse_coverage(mean, cov[good] / factor[:, None, None], true, levels=(0.68, 0.95))
-            out.update(coverage_68_raw=float(raw.iloc[0]), coverage_95_raw=float(raw.iloc[1]), cov_scale=float(np.median(factor)))
+            out.update(coverage_68_raw=float(raw.iloc[0]), coverage_95_raw=float(raw.iloc[1]), cov_scale=float(np.median(factor)), cov_shape=float(np.median(shape)))
     else: out.update(coverage_68=np.nan, coverage_95=np.nan, nll=np.nan)
     return pd.Series({k: float(v) if k not in ('n', 'n_failed') else v for k, v in out.items()})
 
@@ -122,19 +124,19 @@ REFERENCE = ('tdoa', 'rss', 'combined', 'centroid', 'prior')  # rows that are no
 
 def calibrate_reference(preds:pd.DataFrame, # test predictions of the reference methods (raw covariances)
                         val:pd.DataFrame, # the same methods' predictions on the validation split (`scenario`, `method`, truths)
-                       ) -> pd.DataFrame: # `preds` with calibrated covariances and their factor in `cov_scale`
-    "Sigma scaling of the classical estimators and the prior: per scenario and method, the covariance factor fitted on `val` (`heimdall.metrics.coverage_scale`) applied to `preds`."
+                       ) -> pd.DataFrame: # `preds` with calibrated covariances, their factor in `cov_scale` and radial shape in `cov_shape`
+    "Post-hoc calibration of the classical estimators and the prior like the learned models': per scenario and method, the covariance factor and radial shape fitted on `val` (`heimdall.metrics.coverage_calibration`) applied to `preds`."
     out = preds.copy()
-    out['cov_scale'] = 1.0
+    out['cov_scale'], out['cov_shape'] = 1.0, 1.0
     ok = val[(val.status == 'ok') & np.isfinite(val.error_m.to_numpy(np.float64))] if len(val) else val
     for (scenario, method), g in (ok.groupby(['scenario', 'method']) if len(ok) else []):
         m2 = mahalanobis_sq(g[['east_m', 'north_m']].to_numpy(np.float64), cov_matrix(g), g[['true_east_m', 'true_north_m']].to_numpy(np.float64))
         m2 = m2[np.isfinite(m2)]
         if not m2.size: continue
-        factor = coverage_scale(m2)
+        factor, shape = coverage_calibration(m2)
         rows = (out.scenario == scenario) & (out.method == method)
         out.loc[rows, ['cov_ee_m2', 'cov_en_m2', 'cov_nn_m2']] *= factor
-        out.loc[rows, 'cov_scale'] = factor
+        out.loc[rows, 'cov_scale'], out.loc[rows, 'cov_shape'] = factor, shape
     return out
 
 def load_runs(report_dir, # benchmark report folder holding runs/<scenario>/<arch>/seed<k>/ and runs/<scenario>/classical[_val]/
@@ -156,7 +158,7 @@ def load_runs(report_dir, # benchmark report folder holding runs/<scenario>/<arc
         p = path.parent / 'predictions.csv'
         if learned and m.get('status') == 'ok' and p.is_file():
             preds.append(pd.read_csv(p).assign(method=m['arch'], scenario=m['scenario'], sync_mode=m['sync_mode'], seed=m['seed'],
-                                               cov_scale=float(m.get('coverage_scale') or 1.0)))
+                                               cov_scale=float(m.get('coverage_scale') or 1.0), cov_shape=float(m.get('coverage_shape') or 1.0)))
     reference = {}
     for split in ('classical', 'classical_val'):
         tables = [pd.read_csv(path).assign(scenario=path.parent.parent.name) for path in sorted(root.glob(f'*/{split}/baselines_samples.csv'))]
@@ -166,7 +168,7 @@ def load_runs(report_dir, # benchmark report folder holding runs/<scenario>/<arc
         c = c if 'sync_mode' in c else c.assign(sync_mode=c.scenario)  # its sync_mode column is the test store's
         preds.append(calibrate_reference(c, reference['classical_val']).assign(seed=np.nan))
     runs = pd.DataFrame(runs)
-    preds = pd.concat(preds, ignore_index=True) if preds else pd.DataFrame(columns=list(PREDICTION_COLUMNS) + ['seed', 'cov_scale'])
+    preds = pd.concat(preds, ignore_index=True) if preds else pd.DataFrame(columns=list(PREDICTION_COLUMNS) + ['seed', 'cov_scale', 'cov_shape'])
     if len(preds): _check_columns(preds, PREDICTION_COLUMNS)
     return runs, preds
 
@@ -208,7 +210,7 @@ def mode_table(runs:pd.DataFrame, # from `load_runs`
     table = pd.DataFrame(rows)
     if len(r):
         keep = ['arch', 'seed', 'status', 'error', 'family', 'input_kind', 'size', 'n_params', 'train_seconds', 'train_samples_per_s',
-                'epochs', 'onnx_latency_ms_b1', 'torch_latency_ms_b1', 'onnx_samples_per_s_b64', 'onnx_max_rel_diff', 'coverage_scale']
+                'epochs', 'onnx_latency_ms_b1', 'torch_latency_ms_b1', 'onnx_samples_per_s_b64', 'onnx_max_rel_diff', 'coverage_scale', 'coverage_shape']
         meta = r[[c for c in keep if c in r.columns]].rename(columns={'arch': 'method'})
         meta = meta.assign(seed=meta.seed.astype(np.float64)) if 'seed' in meta else meta.assign(seed=np.nan)
         table = meta.merge(table.drop(columns=['status']), on=['method', 'seed'], how='outer') if len(table) else meta
@@ -401,7 +403,7 @@ def paired_gain(reference_m, # (n,) errors of the reference (classical, prior) o
 
 # %% ../nbs/20_report.ipynb #12dd722b
 SUMMARY_METRICS = ('p50_m', 'p68_m', 'p95_m', 'rmse_m', 'median_error_over_crlb', 'rmse_over_crlb', 'coverage_68', 'coverage_95',
-                   'coverage_68_raw', 'coverage_95_raw', 'nll', 'cov_scale', 'p68_on_tdoa_fixed_m', 'median_ratio_on_tdoa_fixed',
+                   'coverage_68_raw', 'coverage_95_raw', 'nll', 'cov_scale', 'cov_shape', 'p68_on_tdoa_fixed_m', 'median_ratio_on_tdoa_fixed',
                    'train_seconds', 'onnx_latency_ms_b1', 'onnx_samples_per_s_b64')  # averaged over seeds (mean and std)
 GAINS = ('chain_fixed', 'tdoa_fixed', 'power', 'prior')  # references of the paired gains (`reference_errors`)
 

@@ -150,6 +150,7 @@ class FitResult:
     mlflow_run_id: str|None = None  # MLflow run (tracking='mlflow')
     registered_version: int|None = None  # version of the registered model heimdall-<arch> (tracking='mlflow')
     coverage_scale: float|None = None  # covariance factor fitted on the validation split (sigma scaling, `LocalizationModel.calibrate`; None on other ranks)
+    coverage_shape: float|None = None  # radial shape fitted with it (1 = Gaussian; `heimdall.metrics.coverage_calibration`)
 
 class _Throughput(Callback):
     "Training samples per second: samples over the time from each epoch's start to its last training batch."
@@ -228,15 +229,16 @@ def load_module(ckpt_path, # checkpoint written by `fit`
 
 def calibrate_checkpoint(ckpt_path, # checkpoint written by `fit`
                          batches, # iterable of batches (iq, mask, rx_pos, target), e.g. the validation split
-                        ) -> float|None: # what the model's `calibrate` returned, None if it has none
+                        ) -> tuple: # (what the model's `calibrate` returned, its `cov_shape`), (None, None) if it has none
     "Fit the post-hoc calibration of the model saved at `ckpt_path` (its `calibrate` method) on `batches`; save it into the checkpoint."
     module = load_module(ckpt_path)
-    if not callable(getattr(module.model, 'calibrate', None)): return None
+    if not callable(getattr(module.model, 'calibrate', None)): return None, None
     result = module.model.calibrate(batches)
     ckpt = torch.load(ckpt_path, map_location='cpu', weights_only=False)
     ckpt['state_dict'].update({f'model.{k}': v for k, v in module.model.state_dict().items()})
     torch.save(ckpt, ckpt_path)
-    return result
+    shape = getattr(module.model, 'cov_shape', None)
+    return result, (None if shape is None else float(shape))
 
 def fit(arch:str, # registered architecture id
         store, # path of the training store (its `split` variable gives train/val)
@@ -300,7 +302,7 @@ def fit(arch:str, # registered architecture id
                            log_dir=pathlib.Path(trainer.log_dir), metrics=metrics, train_samples_per_s=throughput.samples_per_s,
                            epochs=trainer.current_epoch)
         if trainer.is_global_zero and callable(getattr(module.model, "calibrate", None)):
-            result.coverage_scale = calibrate_checkpoint(result.best_ckpt, dm.val_dataloader())
+            result.coverage_scale, result.coverage_shape = calibrate_checkpoint(result.best_ckpt, dm.val_dataloader())
         if tracking == 'mlflow' and trainer.is_global_zero:
             result.onnx_path = export_onnx(load_module(result.best_ckpt), result.log_dir / 'model.onnx')
             result.mlflow_run_id = loggers[1].run_id
@@ -319,8 +321,6 @@ class _EpochLine(Callback):
         print(f"epoch {trainer.current_epoch + 1}/{self.epochs}: train_loss {m.get('train_loss_epoch', math.nan):.4f}, "
               f"val_loss {m.get('val_loss', math.nan):.4f}, val P68 {m.get('val_p68_m', math.nan):.0f} m, "
               f"{time.perf_counter() - (self._t0 or time.perf_counter()):.0f} s", flush=True)
-
-
 
 # %% ../nbs/18_train.ipynb #326148b4
 def load_member(member_id:str, # registered architecture id the checkpoint must hold

@@ -25,7 +25,7 @@ import xarray as xr
 from torch import nn
 
 from ..frames import Normalizer
-from ..metrics import coverage_scale, mahalanobis_sq
+from ..metrics import coverage_calibration, mahalanobis_sq
 
 # %% ../../nbs/11_models.core.ipynb #60591551
 LOG_SIGMA_MIN, LOG_SIGMA_MAX = math.log(1e-4), math.log(3.0)  # bounds of log sigma, normalised units
@@ -146,6 +146,7 @@ class LocalizationModel(nn.Module):
         self.size_kwargs = dict(size_kwargs)
         self.size = None  # size preset name, set by `build_model`
         self.register_buffer('cov_log_scale', torch.zeros(()))  # log of the post-hoc covariance factor (`calibrate`); 0 = uncalibrated
+        self.register_buffer('cov_shape', torch.ones(()))  # radial shape of the calibrated predictive law (`calibrate`); 1 = Gaussian
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -153,13 +154,14 @@ class LocalizationModel(nn.Module):
 
     def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
         state_dict.setdefault(prefix + 'cov_log_scale', torch.zeros(()))  # a checkpoint from before post-hoc calibration: factor 1
+        state_dict.setdefault(prefix + 'cov_shape', torch.ones(()))  # ... or from before the radial shape: Gaussian
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     @torch.no_grad()
     def calibrate(self, batches, # iterable of batches with iq, mask, rx_pos and target (normalised), e.g. the validation split
-                 ) -> float: # the covariance factor fitted
-        "Sigma scaling: fit the covariance factor whose 68% and 95% ellipses cover the `batches`' truths closest to nominal; stored in `cov_log_scale`."
-        was_training, before = self.training, self.cov_log_scale.clone()
+                 ) -> float: # the covariance factor fitted (the shape is in `cov_shape`)
+        "Fit the covariance factor and radial shape whose 68% and 95% ellipses cover the `batches`' truths closest to nominal; stored in `cov_log_scale`, `cov_shape`."
+        was_training, before = self.training, (self.cov_log_scale.clone(), self.cov_shape.clone())
         self.eval()
         self.cov_log_scale.zero_()
         try:
@@ -169,10 +171,11 @@ class LocalizationModel(nn.Module):
                 m2.append(mahalanobis_sq(loc.double(), cov_matrix_from_params(cov_params.double()), b['target'].double()))
         finally: self.train(was_training)
         if not m2:
-            self.cov_log_scale.copy_(before)
+            self.cov_log_scale.copy_(before[0]); self.cov_shape.copy_(before[1])
             raise ValueError('batches: none given, expected at least one batch with iq, mask, rx_pos and target')
-        scale = coverage_scale(np.concatenate(m2))
+        scale, shape = coverage_calibration(np.concatenate(m2))
         self.cov_log_scale.fill_(math.log(scale))
+        self.cov_shape.fill_(shape)
         return scale
 
     def check_inputs(self, iq:torch.Tensor, # (B, R, 2, T) float32 IQ

@@ -13,7 +13,6 @@ import torch
 from torch import nn
 
 from ..features import pair_indices
-from ..metrics import coverage_scale, mahalanobis_sq
 from .core import LocalizationModel, cov_matrix_from_params, cov_params_from_matrix, masked_max, register
 from .mlp import dense_stack, snr_estimate_db
 from .tdoa_layers import (EARTH_RADIUS_M, PHYSICS_GAIN, Geometry, PairCorrelator, gls_gauss_newton, grid_posterior,
@@ -120,7 +119,6 @@ class TDOAUnrolled(LocalizationModel):
         incidence = np.zeros((len(i), n_receivers))
         incidence[np.arange(len(i)), i.numpy()], incidence[np.arange(len(i)), j.numpy()] = 1.0, -1.0
         self.register_buffer('incidence', torch.tensor(incidence, dtype=torch.float64))
-        self.register_buffer('coverage_log_scale', torch.zeros((), dtype=torch.float64))   # post-hoc, see `calibrate`
 
     def frame(self, mask:torch.Tensor, rx_pos:torch.Tensor, # prepared inputs
              ) -> dict: # geo (float64), geo32 (float32) `Geometry`, center (B, 2) and half (B,) of the maps' square, float64
@@ -248,18 +246,9 @@ class TDOAUnrolled(LocalizationModel):
         p_t, info_t = self.timing_fix(iq, mask, rx_pos, snr, frame, power, (p_p, info_p))
         cov = inverse_2x2(info_t + info_p)                                             # fused by precision
         loc = (cov @ (info_t @ p_t[..., None] + info_p @ p_p[..., None]))[..., 0]
-        return loc.float(), cov_params_from_matrix(cov * self.coverage_log_scale.exp()).float()
+        return loc.float(), cov_params_from_matrix(cov).float()
 
-    @torch.no_grad()
-    def calibrate(self, batches, # iterable of batches with iq, mask, rx_pos and target (normalised), e.g. the validation split
-                 ) -> float: # the covariance factor fitted
-        "Post-hoc temperature: the covariance factor whose 68% and 95% ellipses cover the `batches`' truths closest to nominal."
-        self.coverage_log_scale.zero_()
-        m2 = []
-        for b in batches:
-            loc, cov_params = self(b['iq'], b['mask'], b['rx_pos'])
-            m2.append(mahalanobis_sq(loc.double(), cov_matrix_from_params(cov_params.double()), b['target'].double()))
-        if not m2: raise ValueError('batches: none given, expected at least one batch with iq, mask, rx_pos and target')
-        scale = coverage_scale(np.concatenate(m2))
-        self.coverage_log_scale.fill_(math.log(scale))
-        return scale
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        old = state_dict.pop(prefix + 'coverage_log_scale', None)  # its own temperature before the base class's calibration
+        if old is not None and prefix + 'cov_log_scale' not in state_dict: state_dict[prefix + 'cov_log_scale'] = old.float()
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
