@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['TRAIN_SEED', 'TEST_SEED', 'PROFILES', 'SCENARIOS', 'MODES', 'BENCH_NOTEBOOKS', 'REPO_ROOT', 'FINGERPRINT',
            'CLASSICAL_RUNS', 'BenchProfile', 'get_profile', 'Scenario', 'get_scenario', 'dependencies', 'select_archs',
-           'store_paths', 'ensure_stores', 'portable', 'source_fingerprint', 'Run', 'plan_runs', 'execute',
-           'provenance', 'bench', 'bench_parser', 'bench_main']
+           'scenario_archs', 'store_paths', 'ensure_stores', 'portable', 'source_fingerprint', 'Run', 'plan_runs',
+           'execute', 'provenance', 'schedule', 'bench', 'bench_parser', 'bench_main']
 
 # %% ../nbs/20a_bench.ipynb #fdcce329
 import dataclasses
@@ -20,7 +20,7 @@ import platform
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import torch
@@ -53,10 +53,11 @@ class BenchProfile:
     store_workers: int = 1  # processes building each store (heimdall.store.build_store's dask workers)
     seeds: int = 1  # training seeds of every learned row (weights and data order; the same stores)
     gpu: bool = False  # meant for a GPU: its dry run plans the learned runs in GPU-hours
+    train_splits: tuple = (0.8, 0.2, 0.0)  # (train, val, test) fractions of each training store: the validation split calibrates, none idles
 
 PROFILES = {p.name: p for p in (
     BenchProfile('smoke', n_train=320, n_test=96, size='tiny', epochs=1, n_time=256, jobs=2, latency_repeats=3, smoke_archs=True),
-    BenchProfile('cpu', n_train=3000, n_test=2400, size='small', epochs=3, jobs=2, latency_repeats=20, seeds=3),
+    BenchProfile('cpu', n_train=3000, n_test=2400, size='small', epochs=3, jobs=2, latency_repeats=10, seeds=3),
     BenchProfile('gpu', n_train=100_000, n_test=10_000, size='full', epochs=30, batch_size=128, threads=8, jobs=1, latency_repeats=50,
                  store_workers=8, seeds=3, gpu=True))}
 
@@ -72,6 +73,7 @@ class Scenario:
     train_preset: str  # preset of the training store (train/val splits)
     test_preset: str  # preset of the held-out test store (every sample scored)
     title: str  # heading of its section in the report
+    archs: tuple = ()  # the architectures it benchmarks by default (with their members); (): all the profile's
 
     @property
     def sync_mode(self) -> str:
@@ -81,8 +83,8 @@ class Scenario:
 SCENARIOS = {
     'gnss': Scenario('websdr_gnss', 'websdr_gnss', 'GNSS-synchronised clocks (TDOA + RSS)'),
     'none': Scenario('websdr_unsynced', 'websdr_unsynced', 'Unsynchronised clocks (RSS only)'),
-    'multipath': Scenario('websdr_gnss_multipath', 'websdr_gnss_multipath', 'Robustness: heavier multipath'),
-    'transfer': Scenario('random_gnss', 'websdr_gnss', 'Robustness: trained on random layouts, tested on NW-Italy'),
+    'multipath': Scenario('websdr_gnss_multipath', 'websdr_gnss_multipath', 'Robustness: heavier multipath', ('tdoa_unrolled', 'ensemble_timing')),
+    'transfer': Scenario('random_gnss', 'websdr_gnss', 'Robustness: trained on random layouts, tested on NW-Italy', ('tdoa_unrolled', 'ensemble_timing')),
 }
 MODES = ('gnss', 'none')  # the default scenarios: one per sync mode, trained and tested on the same preset
 
@@ -127,6 +129,14 @@ def select_archs(profile:BenchProfile, # the profile
     for a in chosen: add(a)
     return ordered
 
+def scenario_archs(profile:BenchProfile, # the profile
+                   archs=None, # explicit architecture ids, run in every scenario; None = the profile's choice
+                   modes=MODES, # scenario names
+                  ) -> dict: # scenario -> architecture ids in run order
+    "The architectures each scenario of `modes` runs: explicit `archs` everywhere, else the profile's choice narrowed to a scenario's own `archs` (and their members)."
+    chosen = select_archs(profile, archs)
+    return {m: chosen if archs or not get_scenario(m).archs else select_archs(profile, get_scenario(m).archs) for m in _check_modes(modes)}
+
 # %% ../nbs/20a_bench.ipynb #b92f0179
 def store_paths(profile:BenchProfile, scenario:str, data_dir='data') -> dict:
     "Paths of the `train` and `test` stores of `scenario` for `profile` under `data_dir`."
@@ -142,6 +152,7 @@ def ensure_stores(profile:BenchProfile, scenarios=MODES, data_dir='data', progre
         for split, preset, n, seed in (('train', sc.train_preset, profile.n_train, TRAIN_SEED), ('test', sc.test_preset, profile.n_test, TEST_SEED)):
             if paths[split] in done: continue
             config = get_preset(preset).replace(n_time=profile.n_time) if profile.n_time else get_preset(preset)
+            if split == 'train': config = config.replace(split_fractions=tuple(profile.train_splits))
             build_store(paths[split], config, n, seed, progress=progress, workers=profile.store_workers)
             done.add(paths[split])
         out[name] = paths
@@ -196,6 +207,7 @@ class Run:
     parameters: dict  # papermill parameters (paths relative to nbs/benchmarks)
     fingerprint: str = ''  # SHA-256 of what makes the run: parameters, stores' contents, package source, runs it reads
     seed: int|None = None  # training seed of a learned run (None: classical)
+    depends: tuple = ()  # labels of the runs it reads (its scenario's classical predictions, an ensemble's members)
 
     @property
     def label(self) -> str:
@@ -232,7 +244,7 @@ def _fingerprinted(run:Run, stores:list, depends:list) -> Run:
 
 def plan_runs(profile:BenchProfile, # the profile
               stores:dict, # scenario -> {'train', 'test'} store paths (`ensure_stores`)
-              archs:list, # architectures in dependency order (`select_archs`)
+              archs:list|dict, # architectures in dependency order (`select_archs`), or scenario -> such a list
               report_dir, # reports/<profile>
              ) -> list: # [Run], classical first, dependents after their members
     "Every run of the benchmark in execution order, each with its fingerprint: per scenario the classical estimators (test store and validation split), then every architecture x seed."
@@ -247,8 +259,10 @@ def plan_runs(profile:BenchProfile, # the profile
                 stores=[_rel(store)], presets=[preset], n_samples=n, split=split, prior_store=_rel(paths['train']), out=_rel(out))),
                 [store, paths['train']], [])
             runs.append(planned[name, kind])
-    for arch in archs:
+    per = archs if isinstance(archs, dict) else {name: archs for name in stores}
+    for arch in dict.fromkeys(a for name in stores for a in per.get(name, ())):
         for name, paths in stores.items():
+            if arch not in per.get(name, ()): continue
             sc = get_scenario(name)
             for seed in range(profile.seeds):
                 out = report_dir / 'runs' / name / arch / f'seed{seed}'
@@ -256,10 +270,11 @@ def plan_runs(profile:BenchProfile, # the profile
                 run = Run(arch, name, out, 'run_arch', dict(
                     arch=arch, size=profile.size, scenario=name, preset=sc.train_preset, test_preset=sc.test_preset, n_time=profile.n_time or 0,
                     train_store=_rel(paths['train']), test_store=_rel(paths['test']),
-                    n_train=profile.n_train, n_test=profile.n_test, epochs=profile.epochs, batch_size=profile.batch_size, lr=profile.lr,
+                    n_train=profile.n_train, n_test=profile.n_test, train_splits=list(profile.train_splits), epochs=profile.epochs, batch_size=profile.batch_size, lr=profile.lr,
                     threads=profile.threads, seed=seed, latency_repeats=profile.latency_repeats if seed == 0 else 0, member_checkpoints=members,
                     classical_csv=_rel(report_dir / 'runs' / name / 'classical' / 'baselines_samples.csv'), out=_rel(out)), seed=seed)
                 depends = [planned[name, 'classical']] + [planned[name, d, seed] for d in dependencies(arch) if (name, d, seed) in planned]
+                run.depends = tuple(d.label for d in depends)
                 planned[name, arch, seed] = _fingerprinted(run, [paths['train'], paths['test']], depends)
                 runs.append(run)
     return runs
@@ -311,8 +326,26 @@ def provenance() -> dict:
     return dict(commit=git('rev-parse', 'HEAD'), dirty=bool(status) if status is not None else None, versions=versions,
                 source_fingerprint=source_fingerprint())
 
+def schedule(runs:list, # [Run] in plan order, each after the runs it `depends` on
+             work, # callable(run) executing one run
+             jobs:int, # runs side by side
+            ) -> None:
+    "Execute `runs` with `jobs` workers, each run as soon as a worker is free and the runs it depends on have finished (plan order among the ready)."
+    pending, finished, running = list(runs), set(), {}
+    with ThreadPoolExecutor(jobs) as pool:
+        while pending or running:
+            ready = [r for r in pending if all(d in finished for d in r.depends)]
+            for r in ready[:jobs - len(running)]:
+                pending.remove(r)
+                running[pool.submit(work, r)] = r
+            if not running: raise ValueError(f'runs {[r.label for r in pending]}: they depend on runs that are not planned')
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for f in done:
+                f.result()
+                finished.add(running.pop(f).label)
+
 def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
-          archs=None, # architecture ids (default: the profile's choice)
+          archs=None, # architecture ids, run in every scenario (default: the profile's choice, narrowed by a scenario's `archs`)
           modes=MODES, # scenario names (`SCENARIOS`); by default the two sync modes
           jobs:int|None=None, # runs side by side (default: the profile's)
           report_dir=None, # default reports/<profile>
@@ -329,6 +362,7 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
     report_dir = pathlib.Path(report_dir or pathlib.Path('reports') / profile.name).resolve()
     report_dir.mkdir(parents=True, exist_ok=True)
     chosen = select_archs(profile, archs)
+    per = scenario_archs(profile, archs, modes)
     record_path = report_dir / 'bench.json'
     try: old = json.loads(record_path.read_text()) if record_path.is_file() else {}
     except ValueError: old = {}
@@ -336,7 +370,7 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
     if old.get('provenance', {}).get('source_fingerprint') != prov['source_fingerprint'] or old.get('machine') != _machine() or force:
         old = {}  # another machine's or another source's record (e.g. the committed one on a fresh clone): start afresh
     record = dict(profile=dataclasses.asdict(profile), modes=list(dict.fromkeys(old.get('modes', []) + modes)),
-                  archs=list(dict.fromkeys(old.get('archs', []) + chosen)), machine=_machine(), provenance=prov, stages=dict(old.get('stages', {})),
+                  archs=list(dict.fromkeys(old.get('archs', []) + [a for m in modes for a in per[m]])), machine=_machine(), provenance=prov, stages=dict(old.get('stages', {})),
                   stores=dict(old.get('stores', {})), runs=dict(old.get('runs', {})))  # a call for some scenarios adds to the earlier calls
     sim = report_dir / 'simulator' / 'simulate_store.ipynb'  # `make report` runs the simulator report first: its papermill wall time
     try: record['stages'] = dict(simulate_s=float(json.loads(sim.read_text())['metadata']['papermill']['duration']), **record['stages'])
@@ -347,9 +381,7 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
     stores = ensure_stores(profile, modes, data_dir, progress=progress)
     record['stores'].update({m: {k: _rel(v, REPO_ROOT) for k, v in p.items()} for m, p in stores.items()})
     if built: stages['stores_s'] = time.perf_counter() - t0
-    runs = plan_runs(profile, stores, chosen, report_dir)
-    first = [r for r in runs if r.arch in CLASSICAL_RUNS or not dependencies(r.arch)]
-    later = [r for r in runs if r not in first]
+    runs = plan_runs(profile, stores, per, report_dir)
     bar = tqdm(total=len(runs), desc=f'heimdall-bench {profile.name}', unit='run', disable=not progress, file=sys.stdout)
     executed = []
     def one(run):
@@ -360,11 +392,9 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
             record['runs'][run.label] = res
             executed.append(run.label)
         return res
-    with ThreadPoolExecutor(int(jobs)) as pool:
-        for name, batch in (('runs_s', first), ('dependent_runs_s', later)):
-            t0, before = time.perf_counter(), len(executed)
-            list(pool.map(one, batch))
-            if len(executed) > before: stages[name] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    schedule(runs, one, int(jobs))
+    if executed: stages['runs_s'] = time.perf_counter() - t0
     bar.close()
     record['executed'] = executed
     for name, seconds in stages.items(): record['stages'][name] = record['stages'].get(name, 0.0) + seconds

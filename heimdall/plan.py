@@ -14,7 +14,8 @@ import pathlib
 import numpy as np
 import pandas as pd
 
-from .bench import CLASSICAL_RUNS, MODES, SCENARIOS, BenchProfile, _check_modes, get_profile, get_scenario, select_archs, store_paths
+from .bench import (CLASSICAL_RUNS, MODES, SCENARIOS, BenchProfile, _check_modes, get_profile, get_scenario, scenario_archs,
+                            store_paths)
 from .registry import _n_params
 from .simulate import get_preset
 
@@ -32,9 +33,9 @@ def _read_json(path) -> dict:
 
 def _n_time(profile_n_time, preset:str) -> int: return profile_n_time or get_preset(preset).n_time
 
-def _scored(kind:str, scenario:str, n_train:int, n_test:int) -> float:
-    "Samples a classical run scores: the whole test store, or the validation split of the training store."
-    return n_test if kind == 'classical' else n_train * get_preset(get_scenario(scenario).train_preset).split_fractions[1]
+def _scored(kind:str, n_train:int, n_test:int, train_splits) -> float:
+    "Samples a classical run scores: the whole test store, or the validation split (fraction `train_splits[1]`) of the training store."
+    return n_test if kind == 'classical' else n_train * train_splits[1]
 
 def measured_costs(costs_from, # a benchmark report folder (reports/<profile>) with runs/ and bench.json
                   ) -> dict: # arch -> {size, n_time, samples_per_s, n_runs}; classical kinds -> {seconds_per_sample, n_runs}
@@ -54,7 +55,8 @@ def measured_costs(costs_from, # a benchmark report folder (reports/<profile>) w
         (size, n_time), rates = max(groups.items(), key=lambda kv: len(kv[1]))
         out[arch] = dict(size=size, n_time=n_time, samples_per_s=float(np.median(rates)), n_runs=len(rates))
     for kind in CLASSICAL_RUNS:
-        per = [r['seconds'] / _scored(kind, label.split('/')[0], prof['n_train'], prof['n_test'])
+        per = [r['seconds'] / _scored(kind, prof['n_train'], prof['n_test'],  # a record from before train_splits: the preset's splits
+                                      prof.get('train_splits') or get_preset(get_scenario(label.split('/')[0]).train_preset).split_fractions)
                for label, r in record.get('runs', {}).items() if label.split('/')[-1] == kind and label.split('/')[0] in SCENARIOS
                and r.get('status') == 'ok' and r.get('seconds') and prof.get('n_train') and prof.get('n_test')]
         if per: out[kind] = dict(seconds_per_sample=float(np.median(per)), n_runs=len(per))
@@ -71,18 +73,19 @@ def plan_costs(profile:str|BenchProfile, # target profile
     modes = _check_modes(modes)
     if isinstance(gpu_speedup, bool) or not isinstance(gpu_speedup, (int, float)) or not gpu_speedup > 0:
         raise ValueError(f'gpu_speedup={gpu_speedup!r}: expected a positive number')
-    costs, chosen, rows = measured_costs(costs_from), select_archs(profile, archs), []
+    costs, per, rows = measured_costs(costs_from), scenario_archs(profile, archs, modes), []
     for name in modes:
         for kind in CLASSICAL_RUNS:
-            n, c = _scored(kind, name, profile.n_train, profile.n_test), costs.get(kind)
+            n, c = _scored(kind, profile.n_train, profile.n_test, profile.train_splits), costs.get(kind)
             rows.append(dict(run=f'{name}/{kind}', scenario=name, arch=kind, seed=None, device='cpu', samples=round(n),
                              measured='no measurement' if c is None else f"{c['seconds_per_sample'] * 1e3:.2f} ms/sample",
                              scale=1.0, hours=math.nan if c is None else n * c['seconds_per_sample'] / 3600))
-    for arch in chosen:
+    for arch in dict.fromkeys(a for m in modes for a in per[m]):
         c = costs.get(arch)
         for name in modes:
+            if arch not in per[name]: continue
             preset = get_scenario(name).train_preset
-            n = round(profile.n_train * get_preset(preset).split_fractions[0]) * profile.epochs
+            n = round(profile.n_train * profile.train_splits[0]) * profile.epochs
             scale = math.nan if c is None else _params(arch, profile.size) / _params(arch, c['size']) * _n_time(profile.n_time, preset) / c['n_time']
             for seed in range(profile.seeds):
                 hours = math.nan if c is None else n * scale / c['samples_per_s'] / 3600 / (gpu_speedup if profile.gpu else 1)
