@@ -19,6 +19,7 @@ import pathlib
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
@@ -280,8 +281,7 @@ def plan_runs(profile:BenchProfile, # the profile
     return runs
 
 def execute(run:Run, force:bool=False) -> dict:
-    "Execute `run` with papermill unless it is done; a failure becomes a `metrics.json` with status 'failed'. Returns its record."
-    import papermill as pm
+    "Execute `run` with papermill (its own process, so runs side by side never share a working directory) unless it is done; a failure becomes a `metrics.json` with status 'failed'. Returns its record."
     reason = 'forced' if force else run.stale()
     if reason is None: return dict(arch=run.arch, scenario=run.scenario, seed=run.seed, status='skipped')
     if reason not in ('not run yet', 'forced'): print(f'heimdall-bench: {run.label}: {reason}; rerunning', flush=True)
@@ -290,8 +290,13 @@ def execute(run:Run, force:bool=False) -> dict:
     (run.out / FINGERPRINT).unlink(missing_ok=True)
     t0 = time.perf_counter()
     try:
-        pm.execute_notebook(BENCH_NOTEBOOKS / f'{run.notebook}.ipynb', run.out / f'{run.notebook}.ipynb', parameters=run.parameters,
-                            kernel_name='python3', cwd=str(BENCH_NOTEBOOKS), progress_bar=False, log_output=False)
+        with tempfile.NamedTemporaryFile('w', suffix='.yaml') as params:  # JSON is YAML
+            json.dump(run.parameters, params)
+            params.flush()
+            done = subprocess.run([sys.executable, '-m', 'papermill', str(BENCH_NOTEBOOKS / f'{run.notebook}.ipynb'), str(run.out / f'{run.notebook}.ipynb'),
+                                   '-f', params.name, '-k', 'python3', '--cwd', str(BENCH_NOTEBOOKS), '--no-progress-bar', '--log-level', 'ERROR'],
+                                  capture_output=True, text=True)
+        if done.returncode: raise RuntimeError(done.stderr.strip() or f'papermill exited with status {done.returncode}')
         status, error = 'ok', None
         if run.arch in CLASSICAL_RUNS:
             (run.out / 'metrics.json').write_text(json.dumps(dict(arch=run.arch, scenario=run.scenario, sync_mode=run.sync_mode, status='ok')))
