@@ -17,7 +17,7 @@ import seaborn as sns
 from matplotlib.patches import Ellipse
 
 from .metrics import ellipse_axes, reliability_curve
-from .report import TIERS, cov_matrix
+from .report import TIERS, cov_matrix, radial_shape
 
 # %% ../nbs/20b_figures.ipynb #abc602bc
 STYLE = dict(context='paper', style='whitegrid', font_scale=1.2)  # seaborn theme of every figure
@@ -113,11 +113,6 @@ def plot_scorecard(table:pd.DataFrame, # `mode_table` of one sync mode
     return fig
 
 # %% ../nbs/20b_figures.ipynb #2a26c959
-def _shape(g:pd.DataFrame) -> np.ndarray:
-    "Each row's radial shape of the calibrated law (`cov_shape`; 1 = Gaussian where absent or invalid)."
-    s = g.cov_shape.to_numpy(np.float64) if 'cov_shape' in g else np.ones(len(g))
-    return np.where(np.isfinite(s) & (s > 0), s, 1.0)
-
 def plot_calibration(preds:pd.DataFrame, # tidy predictions of one sync mode
                      title:str='', # axes title
                     ) -> matplotlib.figure.Figure:
@@ -129,7 +124,7 @@ def plot_calibration(preds:pd.DataFrame, # tidy predictions of one sync mode
         good = np.isfinite(cov).all((-1, -2))
         if not good.any(): continue
         rc = reliability_curve(g[['east_m', 'north_m']].to_numpy()[good], cov[good], g[['true_east_m', 'true_north_m']].to_numpy()[good],
-                               shape=_shape(g)[good])
+                               shape=radial_shape(g)[good])
         ax.plot(rc.nominal, rc.empirical, 'o-', ms=2.5, lw=1.2, color=colors[method], label=method)
     ax.plot([0, 1], [0, 1], 'k--', lw=1, label='calibrated')
     ax.set(xlabel='nominal ellipse probability', ylabel='fraction of truths inside', title=title, xlim=(0, 1), ylim=(0, 1), aspect='equal')
@@ -219,7 +214,7 @@ def plot_map(preds:pd.DataFrame, # tidy predictions of one sync mode
     if g.empty: raise ValueError(f'method={method!r}: no fixes in preds; expected one of {sorted(set(preds.method))}')
     rx = np.asarray(rx_en_m, float) / 1e3
     fig, ax = plt.subplots(figsize=(7, 6), constrained_layout=True)
-    axes = ellipse_axes(cov_matrix(g), 0.68, _shape(g))
+    axes = ellipse_axes(cov_matrix(g), 0.68, radial_shape(g))
     for (_, r), a, b, th in zip(g.iterrows(), axes.semi_major_m, axes.semi_minor_m, axes.orientation_rad):
         if np.isfinite(a): ax.add_patch(Ellipse((r.east_m / 1e3, r.north_m / 1e3), 2 * a / 1e3, 2 * b / 1e3, angle=np.degrees(th),
                                                 fill=False, color='C0', lw=0.8, alpha=0.7))

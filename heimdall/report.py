@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['PREDICTION_COLUMNS', 'TIERS', 'REFERENCE', 'CLASSICAL', 'TABLE_COLUMNS', 'CLASSICAL_CHAIN', 'CLASSICAL_NAMES',
-           'SUMMARY_METRICS', 'GAINS', 'SUMMARY_COLUMNS', 'cov_matrix', 'score', 'synthetic_predictions',
-           'bootstrap_percentiles', 'assign_tier', 'calibrate_reference', 'load_runs', 'mode_table', 'synthetic_report',
-           'format_table', 'to_latex_booktabs', 'reference_errors', 'classical_comparison', 'comparison_sentence',
-           'paired_gain', 'seed_summary', 'seed_means', 'format_summary']
+           'SUMMARY_METRICS', 'GAINS', 'SUMMARY_COLUMNS', 'cov_matrix', 'radial_shape', 'score',
+           'synthetic_predictions', 'bootstrap_percentiles', 'assign_tier', 'calibrate_reference', 'load_runs',
+           'mode_table', 'synthetic_report', 'format_table', 'to_latex_booktabs', 'reference_errors',
+           'classical_comparison', 'comparison_sentence', 'paired_gain', 'seed_summary', 'seed_means', 'format_summary']
 
 # %% ../nbs/20_report.ipynb #596a74ae
 import json
@@ -35,6 +35,12 @@ def cov_matrix(df:pd.DataFrame, # predictions with `cov_ee_m2`, `cov_en_m2`, `co
     ee, en, nn = (df[c].to_numpy(np.float64) for c in ('cov_ee_m2', 'cov_en_m2', 'cov_nn_m2'))
     return np.stack([np.stack([ee, en], -1), np.stack([en, nn], -1)], -2)
 
+def radial_shape(df:pd.DataFrame, # predictions, with a `cov_shape` column where they are calibrated
+                ) -> np.ndarray: # (n,) radial shape of each row's predictive law
+    "Each row's radial shape (`cov_shape`, `heimdall.metrics.coverage_calibration`); 1 (Gaussian) where the column is absent or invalid."
+    s = df.cov_shape.to_numpy(np.float64) if 'cov_shape' in df else np.ones(len(df))
+    return np.where(np.isfinite(s) & (s > 0), s, 1.0)
+
 def score(df:pd.DataFrame, # predictions of one method (columns `PREDICTION_COLUMNS`)
          ) -> pd.Series:
     "Error percentiles, RMSE, ratios to the CRLB, 68% / 95% ellipse coverage (under the radial shape of a `cov_shape` column; also before calibration where a `cov_scale` column says by how much) and NLL of one method's predictions."
@@ -47,8 +53,7 @@ def score(df:pd.DataFrame, # predictions of one method (columns `PREDICTION_COLU
     good = np.isfinite(cov).all((-1, -2))
     if good.any():
         mean, true = ok[['east_m', 'north_m']].to_numpy(np.float64)[good], ok[['true_east_m', 'true_north_m']].to_numpy(np.float64)[good]
-        shape = ok.cov_shape.to_numpy(np.float64)[good] if 'cov_shape' in ok else np.ones(int(good.sum()))
-        shape = np.where(np.isfinite(shape) & (shape > 0), shape, 1.0)
+        shape = radial_shape(ok)[good]
         cover = ellipse_coverage(mean, cov[good], true, levels=(0.68, 0.95), shape=shape)
         out.update(coverage_68=float(cover.iloc[0]), coverage_95=float(cover.iloc[1]), nll=gaussian_nll_m(mean, cov[good], true, shape=shape))
         if 'cov_scale' in ok:  # the covariances are calibrated by this factor (and shape): the Gaussian coverage before calibration too
