@@ -1,6 +1,6 @@
 """The papermill benchmarks end to end at smoke size: the simulator report, and `heimdall-bench --profile smoke`
 (stores, classical estimators, one architecture per input kind plus the ensembles (with their members) in both sync modes, the report)."""
-import json
+import json, shutil
 from pathlib import Path
 
 import pandas as pd
@@ -81,3 +81,24 @@ def test_failed_run_is_recorded(tmp_path):
     assert res['status'] == 'failed' and 'no_such_preset' in res['error']
     m = json.loads((tmp_path / 'run' / 'metrics.json').read_text())
     assert m['status'] == 'failed' and 'no_such_preset' in m['error'] and not run.done
+
+
+def test_report_renders_the_committed_cpu_report(tmp_path):
+    "report.ipynb defaults to the committed cpu report and re-renders it from the committed runs alone (a fresh clone has no store and no checkpoint), writing only in its report_dir."
+    committed = ROOT / 'reports' / 'cpu'
+    cells = json.loads((BENCH / 'report.ipynb').read_text())['cells']
+    parameters = next(''.join(c['source']) for c in cells if 'parameters' in c.get('metadata', {}).get('tags', []))
+    assert "report_dir = '../../reports/cpu'" in parameters and (BENCH / '../../reports/cpu/runs').is_dir()
+    copy = tmp_path / 'cpu'
+    shutil.copytree(committed, copy, ignore=shutil.ignore_patterns('*.ckpt', '*.onnx', 'fit', 'checkpoints', 'fingerprint.json', 'figures'))
+    before = sorted(BENCH.rglob('*'))
+    out = run_benchmark('report', tmp_path, report_dir=str(copy), n_boot=50)
+    assert sorted(BENCH.rglob('*')) == before  # nothing written beside the notebooks
+    figures = {p.name for p in (copy / 'figures').glob('*.png')}
+    assert figures == {p.name for p in (committed / 'figures').glob('*.png')} and all((copy / 'figures' / f).stat().st_size > 1000 for f in figures)
+    outputs = [o for c in json.loads(out.read_text())['cells'] for o in c.get('outputs', [])]
+    assert len([o for o in outputs if 'image/png' in o.get('data', {})]) == len(figures)  # every figure inline
+    assert sum('text/markdown' in o.get('data', {}) for o in outputs) >= 2  # the tables and the report text
+    fresh, saved = pd.read_csv(copy / 'summary.csv'), pd.read_csv(committed / 'summary.csv')
+    assert list(fresh[['scenario', 'method']].itertuples(index=False)) == list(saved[['scenario', 'method']].itertuples(index=False))
+    assert (fresh.p68_m_mean - saved.p68_m_mean).abs().max() < 1e-6 * saved.p68_m_mean.abs().max()  # point estimates do not depend on n_boot
