@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['STATUS', 'METHODS', 'EARTH_RADIUS_M', 'Fix', 'assumed_tx_enu', 'search_box_en', 'search_grid_en', 'tdoa_ml', 'rss_ml',
-           'combined_ml', 'weighted_centroid', 'simulation_scenario', 'locate', 'locate_prior']
+           'combined_ml', 'weighted_centroid', 'lag_closure_s2', 'simulation_scenario', 'locate', 'locate_prior']
 
 # %% ../nbs/07_baselines.ipynb #9f549652
 from typing import NamedTuple
@@ -376,6 +376,25 @@ def weighted_centroid(rx_enu, # (..., R, 3) receiver ENU positions, m
     cov = np.einsum('br,brk,brl->bkl', w, off, off) + min_std_m ** 2 * np.eye(2)
     return _finish('centroid', centre, cov, status, single, mask, bad_name)
 
+# %% ../nbs/07_baselines.ipynb #d6509a05
+def lag_closure_s2(lag_s, # (B, P) pair lags t_i - t_j, s, pairs of `receiver_pairs(R)`
+                   use, # (B, P) bool, the pairs measured
+                   n_receivers:int, # R
+                  ) -> np.ndarray: # (B,) variance of one pair lag's own error, s^2 (nan where no pair is redundant)
+    "Mean square misclosure of the used lags per redundant pair: their residual after the least-squares fit of receiver times."
+    i, j = receiver_pairs(n_receivers)
+    lag, use = np.asarray(lag_s, np.float64), np.asarray(use, bool)
+    if lag.ndim != 2 or lag.shape != use.shape or lag.shape[1] != len(i):
+        raise ValueError(f"lag_s shape {lag.shape}, use shape {use.shape}: expected both (B, {len(i)}) for {n_receivers} receivers")
+    A = np.zeros((len(i), n_receivers))
+    A[np.arange(len(i)), i], A[np.arange(len(i)), j] = 1.0, -1.0
+    A = np.where(use[:, :, None], A, 0.0)                                                    # (B, P, R) used pairs only
+    tau = np.where(use, np.nan_to_num(lag), 0.0)
+    residual = tau - np.einsum('bpr,brq,bq->bp', A, np.linalg.pinv(A), tau)
+    dof = use.sum(-1) - np.linalg.matrix_rank(A)
+    with np.errstate(invalid='ignore', divide='ignore'):
+        return np.where(dof > 0, np.sum(residual ** 2, -1) / dof, np.nan)
+
 # %% ../nbs/07_baselines.ipynb #02cab257
 def _multipath_toa_std_s(config:ScenarioConfig, n:int=4096) -> float:
     "Std (s) of the arrival-time bias that the scenario's multipath puts on a narrowband signal: Re(sum g_k d_k / sum g_k)."
@@ -389,7 +408,8 @@ def simulation_scenario(ds:xr.Dataset) -> ScenarioConfig | None:
     try: return ScenarioConfig.from_json(ds.attrs['config_json'])
     except (KeyError, TypeError, ValueError): return None
 
-def _chunk_measurements(ds:xr.Dataset, config:ScenarioConfig, ref:tuple, method:str, noise_units:bool) -> dict:
+def _chunk_measurements(ds:xr.Dataset, config:ScenarioConfig, ref:tuple, method:str, noise_units:bool, timing_floor_s=None,
+                        closure:bool=False) -> dict:
     "Estimator inputs of the samples of `ds` (one chunk, loaded): receiver ENU, mask, powers and, for TDOA, lags."
     rx = np.stack(geodetic_to_enu(ds.rx_lat.values, ds.rx_lon.values, ds.rx_alt.values, ref), -1)
     mask, iq = ds.rx_mask.values.astype(bool), ds.iq.values
@@ -407,9 +427,12 @@ def _chunk_measurements(ds:xr.Dataset, config:ScenarioConfig, ref:tuple, method:
         peaked_hz = np.minimum(SPEED_OF_LIGHT_M_S / (2 * np.pi * baseline_m.max(-1)), 4 * config.sample_rate_hz / iq.shape[-1])
         bw_hz = np.where(bw_hz >= peaked_hz, bw_hz, 0.0)                                  # a tone: no correlation peak
         lag_s, pair_mask = measure_tdoa(iq, mask, config.sample_rate_hz, baseline_m, snr_db, spectrum)
-        out.update(rms_bandwidth_hz=bw_hz, lag_s=lag_s,
-                   lag_cov_s2=tdoa_pair_covariance_s2(snr_db, bw_hz, iq.shape[-1], pair_mask,
-                                                      np.hypot(config.clock_offset_std_s, _multipath_toa_std_s(config))))
+        floor_s = np.hypot(config.clock_offset_std_s, _multipath_toa_std_s(config)) if timing_floor_s is None else timing_floor_s
+        cov = tdoa_pair_covariance_s2(snr_db, bw_hz, iq.shape[-1], pair_mask, floor_s)
+        if closure:  # the pairs' own error that the lags' misclosure shows, added to every used pair
+            excess = np.nan_to_num(lag_closure_s2(lag_s, pair_mask & np.isfinite(lag_s), rx.shape[1]))
+            cov = cov + excess[:, None, None] * np.where(pair_mask, 1.0, 0.0)[:, :, None] * np.eye(len(i))
+        out.update(rms_bandwidth_hz=bw_hz, lag_s=lag_s, lag_cov_s2=cov, closure_s2=lag_closure_s2(lag_s, pair_mask & np.isfinite(lag_s), rx.shape[1]))
     return out
 
 def locate(ds:xr.Dataset, # dataset in the store schema: simulated, an opened store, or `import_sigmf` recordings
@@ -420,6 +443,8 @@ def locate(ds:xr.Dataset, # dataset in the store schema: simulated, an opened st
            outlier_sigma:float=5.0, # TDOA pair outlier threshold, standard deviations
            config:ScenarioConfig|None=None, # the estimators' assumptions; default: `simulation_scenario(ds)`, else `scenario_from_store(ds)`
            tx_alt_m:float|None=None, # assumed transmitter altitude (WGS84), m; default: middle of `config.tx_alt_m_range`
+           timing_floor_s:float|None=None, # per-receiver timing error no SNR removes (clock, receiver delay, propagation), s; default: the scenario's clock and multipath
+           closure:bool=False, # add the lags' misclosure (`lag_closure_s2`) to their covariance (TDOA methods)
           ) -> pd.DataFrame: # one row per sample (see below)
     "Estimate every transmitter of `ds` with `method`: a tidy table of positions, covariances, statuses and the receivers used."
     if method not in METHODS: raise ValueError(f"method={method!r}: expected one of {tuple(METHODS)}")
@@ -435,6 +460,8 @@ def locate(ds:xr.Dataset, # dataset in the store schema: simulated, an opened st
         raise ValueError(f"method={method!r}: TDOA needs GNSS-synchronised receiver clocks, but the store's sync_mode={ds.attrs['sync_mode']!r}{hint}")
     if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1:
         raise ValueError(f"batch_size={batch_size!r}: expected a positive integer")
+    if timing_floor_s is not None and not (isinstance(timing_floor_s, (int, float, np.number)) and np.isfinite(timing_floor_s) and timing_floor_s >= 0):
+        raise ValueError(f"timing_floor_s={timing_floor_s!r}: expected a non-negative time in s")
     tx_alt_m = float(np.mean(config.tx_alt_m_range)) if tx_alt_m is None else tx_alt_m
     if not (isinstance(tx_alt_m, (int, float, np.number)) and np.isfinite(tx_alt_m)):
         raise ValueError(f"tx_alt_m={tx_alt_m!r}: expected a finite altitude in m")
@@ -443,7 +470,8 @@ def locate(ds:xr.Dataset, # dataset in the store schema: simulated, an opened st
     exponent = 2.0 if config.path_loss_model == 'free_space' else config.path_loss_exponent
     rows = []
     for start in range(0, ds.sizes['sample'], int(batch_size)):
-        m = _chunk_measurements(ds.isel(sample=slice(start, start + int(batch_size))).load(), config, ref, method, simulated is not None)
+        m = _chunk_measurements(ds.isel(sample=slice(start, start + int(batch_size))).load(), config, ref, method, simulated is not None,
+                                timing_floor_s, closure)
         grid = dict(tx_up_m=tx_up_m, grid_step_m=grid_step_m, grid_margin_m=grid_margin_m)
         if method == 'centroid': fix = weighted_centroid(m['rx_enu'], m['mask'], m['power_dbm'])
         elif method == 'rss':
@@ -458,7 +486,8 @@ def locate(ds:xr.Dataset, # dataset in the store schema: simulated, an opened st
             sample=ds.sample.values[start:start + int(batch_size)], method=method, status=np.asarray(STATUS)[fix.status],
             lat_deg=lat, lon_deg=lon, east_m=east, north_m=north, cov_ee_m2=fix.cov_m2[:, 0, 0],
             cov_en_m2=fix.cov_m2[:, 0, 1], cov_nn_m2=fix.cov_m2[:, 1, 1], n_receivers=m['mask'].sum(-1),
-            rms_bandwidth_hz=m['rms_bandwidth_hz'], rx_used=[tuple(np.flatnonzero(r).tolist()) for r in m['mask']])))
+            rms_bandwidth_hz=m['rms_bandwidth_hz'], closure_us=np.sqrt(m['closure_s2']) * 1e6 if 'closure_s2' in m else np.nan,
+            rx_used=[tuple(np.flatnonzero(r).tolist()) for r in m['mask']])))
     return pd.concat(rows, ignore_index=True)
 
 # %% ../nbs/07_baselines.ipynb #f1e50652
@@ -486,5 +515,5 @@ def locate_prior(ds:xr.Dataset, # dataset to locate (store schema), e.g. the hel
     heard = np.asarray(ds.rx_mask.values, bool)
     return pd.DataFrame(dict(sample=ds.sample.values, method='prior', status='ok', lat_deg=float(c_lat), lon_deg=float(c_lon),
                              east_m=mean_en[0], north_m=mean_en[1], cov_ee_m2=cov[0, 0], cov_en_m2=cov[0, 1], cov_nn_m2=cov[1, 1],
-                             n_receivers=heard.sum(-1), rms_bandwidth_hz=np.nan, rx_used=[tuple(np.flatnonzero(r).tolist()) for r in heard]),
+                             n_receivers=heard.sum(-1), rms_bandwidth_hz=np.nan, closure_us=np.nan, rx_used=[tuple(np.flatnonzero(r).tolist()) for r in heard]),
                         index=pd.RangeIndex(m))

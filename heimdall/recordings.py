@@ -20,7 +20,7 @@ from .measurements import iq_in_noise_units
 from .cli import _OneLineParser, _positive_int
 from .geo import enu_to_geodetic, geodesic_distance_m, get_network, make_network, network_reference
 from .inference import OnnxLocalizer, load_onnx
-from .kiwi import import_kiwi
+from .kiwi import KIWI_TIMING_FLOOR_S, import_kiwi
 from .metrics import ellipse_axes
 from .signals import fractional_delay
 from .simulate import ScenarioConfig
@@ -29,7 +29,7 @@ from .store import StoreError, _read_sigmf_meta, _sigmf_meta_paths, import_sigmf
 # %% auto #0
 __all__ = ['FIX_COLUMNS', 'read_recordings', 'receiver_names', 'receiver_sites', 'scenario_from_store', 'scenario_from_sigmf',
            'fix_table', 'ellipse_ring', 'fixes_geojson', 'write_fixes', 'check_model_fits', 'predict_recordings',
-           'locate_source', 'locate_parser', 'locate_main']
+           'split_windows', 'window_scatter', 'locate_source', 'locate_parser', 'locate_main']
 
 # %% ../nbs/07a_recordings.ipynb #9bc78706
 def _sample_count(path:pathlib.Path) -> int:
@@ -170,8 +170,9 @@ def _json_value(v):
     return v
 
 def fixes_geojson(table:pd.DataFrame, # `fix_table` output
+                  track:pd.DataFrame|None=None, # `fix_table` of the windows of the record (with `start_s`), drawn as points
                  ) -> dict: # GeoJSON FeatureCollection
-    "The fixes of `table` as GeoJSON: a Point per fix and Polygons for its 68% and 95% ellipses, properties from the table."
+    "The fixes of `table` as GeoJSON: a Point per fix and Polygons for its 68% and 95% ellipses, properties from the table; the track as Points."
     features = []
     for row in table.itertuples(index=False):
         props = {k: _json_value(getattr(row, k)) for k in FIX_COLUMNS if not k.startswith('cov_') or k == 'cov_shape'}
@@ -184,18 +185,25 @@ def fixes_geojson(table:pd.DataFrame, # `fix_table` output
             features.append({'type': 'Feature', 'geometry': {'type': 'Polygon', 'coordinates': [ellipse_ring(row.lat_deg, row.lon_deg, cov, p, shape=row.cov_shape)]},
                              'properties': {'kind': f'ellipse_{round(p * 100)}', 'probability': p, 'sample': props['sample'],
                                             'method': row.method, 'status': row.status}})
+    for row in (track if track is not None else pd.DataFrame(columns=[*FIX_COLUMNS, 'start_s'])).itertuples(index=False):
+        if not (row.status == 'ok' and math.isfinite(row.lat_deg) and math.isfinite(row.lon_deg)): continue
+        props = {k: _json_value(getattr(row, k)) for k in ('sample', 'start_s', 'method', 'status', 'semi_major_68_m', 'semi_minor_68_m', 'major_azimuth_deg')}
+        features.append({'type': 'Feature', 'geometry': {'type': 'Point', 'coordinates': [float(row.lon_deg), float(row.lat_deg)]},
+                         'properties': {'kind': 'track', **props}})
     return {'type': 'FeatureCollection', 'features': features}
 
 def write_fixes(table:pd.DataFrame, # `fix_table` output
                 out_dir, # directory (created if needed)
                 stem:str, # file name without suffix
+                track:pd.DataFrame|None=None, # `fix_table` of the record's windows (with `start_s`), written as `stem`.track.csv
                ) -> tuple: # (csv path, geojson path)
-    "Write `table` as `stem`.csv (receivers joined by ';') and `stem`.geojson in `out_dir`."
+    "Write `table` as `stem`.csv (receivers joined by ';'), the `track` as `stem`.track.csv, and both in `stem`.geojson in `out_dir`."
     out_dir = pathlib.Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     csv_path, geojson_path = out_dir / f'{stem}.csv', out_dir / f'{stem}.geojson'
     table.assign(receivers=[';'.join(r) for r in table.receivers]).to_csv(csv_path, index=False)
-    geojson_path.write_text(json.dumps(fixes_geojson(table), indent=1, allow_nan=False))
+    if track is not None: track.assign(receivers=[';'.join(r) for r in track.receivers]).to_csv(out_dir / f'{stem}.track.csv', index=False)
+    geojson_path.write_text(json.dumps(fixes_geojson(table, track), indent=1, allow_nan=False))
     return csv_path, geojson_path
 
 # %% ../nbs/07a_recordings.ipynb #aeb7da4e
@@ -246,36 +254,83 @@ def _source_stem(path:pathlib.Path) -> str:
         if path.name.endswith(suffix): return path.name[:-len(suffix)]
     return path.name
 
+def split_windows(ds:xr.Dataset, # dataset in the store schema, e.g. a whole recording as one sample
+                  n_time:int, # samples per window
+                 ) -> xr.Dataset: # every sample's consecutive windows as samples (a remainder shorter than `n_time` dropped)
+    "The consecutive `n_time`-sample windows of every sample of `ds`, each a sample with its receivers' fields repeated."
+    T = ds.sizes['time']
+    if isinstance(n_time, bool) or not isinstance(n_time, (int, np.integer)) or not 1 <= n_time <= T:
+        raise ValueError(f"n_time={n_time!r}: expected a positive integer up to the record length {T}")
+    S, R, W = ds.sizes['sample'], ds.sizes['receiver'], T // int(n_time)
+    data = {}
+    for name, v in ds.data_vars.items():
+        if 'time' in v.dims:
+            x = v.values[..., :W * n_time].reshape(S, R, W, n_time).transpose(0, 2, 1, 3).reshape(S * W, R, n_time)
+        else: x = np.repeat(v.values, W, axis=0)
+        data[name] = (v.dims, x)
+    return xr.Dataset(data, coords={'sample': np.arange(S * W, dtype=np.int64)}, attrs=dict(ds.attrs))
+
+def window_scatter(track:pd.DataFrame, # `locate` output of the windows of one record
+                   n_mad:float=5.0, # fixes farther than this many scaled MADs from the median on either axis are left out
+                  ) -> tuple: # (covariance (2, 2) m^2 of the kept fixes, number kept); nan and 0 with fewer than 3
+    "Covariance of the windows' fixes around their mean (east, north), robust to a few wild windows."
+    en = track.loc[track.status == 'ok', ['east_m', 'north_m']].to_numpy(np.float64)
+    if len(en) >= 3:
+        med = np.median(en, 0)
+        mad = 1.4826 * np.median(np.abs(en - med), 0)
+        en = en[(np.abs(en - med) <= n_mad * np.maximum(mad, 1e-3)).all(-1)]
+    return (np.cov(en.T), len(en)) if len(en) >= 3 else (np.full((2, 2), np.nan), 0)
+
 def locate_source(source, # `.sigmf-collection`, directory of SigMF recordings, directory of KiwiSDR `*_iq.wav`, or a Zarr store
                   method, # 'tdoa', 'rss', 'combined', 'centroid', or the path of an exported `.onnx` model
                   out=None, # directory of the CSV and GeoJSON; default: the directory holding `source`
                   n_time:int|None=None, # samples per fix of a SigMF source; default: a model's record length, else the whole span
                   tx_alt_m:float|None=None, # assumed transmitter altitude for the classical methods, m
-                 ) -> tuple: # (`fix_table`, csv path, geojson path)
-    "Locate the transmitter in every window of `source` with `method` and write the fixes as CSV and GeoJSON."
+                  window_s:float=1.0, # classical fix of a whole recording: also a track of fixes of windows this long, s (0: none)
+                  timing_floor_s:float|None=None, # per-receiver timing error beyond thermal noise, s; default `KIWI_TIMING_FLOOR_S` for KiwiSDR files, else the scenario's
+                 ) -> tuple: # (`fix_table`, track `fix_table` with `start_s` or None, csv path, geojson path)
+    "Locate the transmitter in every window of `source` with `method` and write the fixes (and the track) as CSV and GeoJSON."
     source = pathlib.Path(source)
     if not source.exists(): raise ValueError(f"source={str(source)!r}: no such file or directory")
+    if not (isinstance(window_s, (int, float, np.number)) and np.isfinite(window_s) and window_s >= 0):
+        raise ValueError(f"window_s={window_s!r}: expected a window length in s (0 for no track)")
     model = None
     if str(method) not in METHODS:
         if not str(method).endswith('.onnx'):
             raise ValueError(f"method={str(method)!r}: expected one of {', '.join(METHODS)} or the path of an exported .onnx model")
         model = load_onnx(method)
         n_time = model.n_time if n_time is None else n_time
-    if _is_store(source):
+    recording = not _is_store(source)
+    if not recording:
         ds = open_store(source, check_finite=False)
         if n_time is not None and n_time != ds.sizes['time'] and model is None:
             raise ValueError(f"n_time={n_time}: a store's records are {ds.sizes['time']} samples long and cannot be cut")
-    elif _is_kiwi(source): ds = import_kiwi(source, n_time=n_time)
+    elif _is_kiwi(source):
+        ds = import_kiwi(source, n_time=n_time)
+        timing_floor_s = KIWI_TIMING_FLOOR_S if timing_floor_s is None else timing_floor_s
     else: ds = read_recordings(source, n_time, 'gnss' if method in ('tdoa', 'combined') else 'none')
-    names = receiver_names(ds)
+    names, track = receiver_names(ds), None
     if model is not None:
         est, label = predict_recordings(model, ds, scenario_from_store(ds).detection_threshold_db), pathlib.Path(method).stem
     else:
         if ds.sizes['receiver'] < METHODS[method]:
             raise ValueError(f"{source}: {ds.sizes['receiver']} receiver(s) ({', '.join(names)}); {method} needs at least {METHODS[method]}")
-        est, label = locate(ds, method, tx_alt_m=tx_alt_m), method
+        # recordings: the lags' misclosure widens the ellipses (real timing errors are not the scenario's)
+        kwargs = dict(tx_alt_m=tx_alt_m, timing_floor_s=timing_floor_s, closure=recording)
+        est, label = locate(ds, method, config=scenario_from_store(ds), **kwargs), method
+        n_window = int(round(window_s * float(ds.attrs['sample_rate_hz'])))
+        if recording and n_time is None and window_s > 0 and 2 * n_window <= ds.sizes['time']:
+            windows = locate(split_windows(ds, n_window), method, config=scenario_from_store(ds), **kwargs)
+            scatter, kept = window_scatter(windows)
+            if kept and est.status[0] == 'ok':  # the whole record's fix is no better than what its windows' scatter says of their mean
+                est.loc[0, ['cov_ee_m2', 'cov_en_m2', 'cov_nn_m2']] += np.array([scatter[0, 0], scatter[0, 1], scatter[1, 1]]) / kept
+            track = fix_table(windows, names).assign(start_s=windows['sample'].to_numpy() * n_window / float(ds.attrs['sample_rate_hz']))
+            track.attrs.update(scatter_m2=scatter, n_kept=kept, window_s=n_window / float(ds.attrs['sample_rate_hz']))
     table = fix_table(est, names)
-    return (table, *write_fixes(table, source.parent if out is None else out, f'{_source_stem(source)}.{label}'))
+    table.attrs['closure_us'] = est.closure_us.to_numpy() if 'closure_us' in est else None
+    stem = f'{_source_stem(source)}.{label}'
+    paths = write_fixes(table, source.parent if out is None else out, stem, track)
+    return (table, track, *paths)
 
 # %% ../nbs/07a_recordings.ipynb #8a1ce5a4
 def _method(s:str) -> str:
@@ -298,18 +353,28 @@ def locate_parser() -> argparse.ArgumentParser:
     p.add_argument('--out', type=pathlib.Path, default=None, metavar='DIR', help='directory of the CSV and GeoJSON (default: next to SOURCE)')
     p.add_argument('--n-time', type=_positive_int, default=None, metavar='N', help='samples per fix (default: the whole recording; a model: its record length)')
     p.add_argument('--tx-alt-m', type=float, default=None, metavar='M', help='assumed transmitter altitude, m (default: middle of the receivers\' heights)')
+    p.add_argument('--window-s', type=float, default=1.0, metavar='S', help='classical fix of a whole recording: also a track of S-second windows (default 1; 0: none)')
+    p.add_argument('--timing-floor-us', type=float, default=None, metavar='US',
+                   help=f'per-receiver timing error beyond thermal noise, us (default: {KIWI_TIMING_FLOOR_S * 1e6:g} for KiwiSDR files, else the scenario\'s)')
     return p
 
 def locate_main(argv:list|None=None) -> int:
     "Entry point of `heimdall-locate SOURCE --method tdoa|rss|combined|centroid|MODEL.onnx [--out DIR]`."
     p = locate_parser()
     a = p.parse_args(argv)
-    try: table, csv_path, geojson_path = locate_source(a.source, a.method, a.out, a.n_time, a.tx_alt_m)
+    floor_s = None if a.timing_floor_us is None else a.timing_floor_us * 1e-6
+    try: table, track, csv_path, geojson_path = locate_source(a.source, a.method, a.out, a.n_time, a.tx_alt_m, a.window_s, floor_s)
     except (StoreError, ValueError) as e: p.exit(2, f"{p.prog}: error: {' '.join(str(e).split())}\n")
     shown = table.assign(receivers=[','.join(r) for r in table.receivers])[
         ['sample', 'status', 'lat_deg', 'lon_deg', 'semi_major_68_m', 'semi_minor_68_m', 'major_azimuth_deg', 'receivers']]
     degrees, metres = '{:.5f}'.format, '{:.0f}'.format
     print(shown.to_string(index=False, formatters=dict(lat_deg=degrees, lon_deg=degrees, semi_major_68_m=metres, semi_minor_68_m=metres,
                                                        major_azimuth_deg=metres)))
+    closure = table.attrs.get('closure_us')
+    if closure is not None and np.isfinite(closure).any(): print(f"lag misclosure: {np.nanmedian(closure):.2f} us (rms per redundant pair)")
+    if track is not None:
+        major, minor, _ = (ellipse_axes(track.attrs['scatter_m2'], 0.3934693402873666) if track.attrs['n_kept'] else (np.nan,) * 3)  # 1-sigma ellipse
+        print(f"track: {len(track)} windows of {track.attrs['window_s']:g} s, {int((track.status == 'ok').sum())} fixed; "
+              f"scatter of {track.attrs['n_kept']} fixes {major / 1e3:.2f} x {minor / 1e3:.2f} km (1 sigma); wrote {csv_path.with_suffix('.track.csv')}")
     print(f"{table.method.iloc[0]}: {int((table.status == 'ok').sum())} of {len(table)} fixed; wrote {csv_path} and {geojson_path}")
     return 0
