@@ -41,6 +41,12 @@ def _unwritable(path) -> str | None:
     except OSError as e: return f'no file can be created in {nearest} ({e.strerror or type(e).__name__})'
     return None
 
+def _non_negative_float(s: str) -> float:
+    try: v = float(s)
+    except ValueError: raise argparse.ArgumentTypeError(f"{s!r}: expected a non-negative number")
+    if not v >= 0 or v == float('inf'): raise argparse.ArgumentTypeError(f"{v}: expected a finite non-negative number")
+    return v
+
 def _non_negative_int(s: str) -> int:
     try: v = int(s)
     except ValueError: raise argparse.ArgumentTypeError(f"{s!r}: expected a non-negative integer")

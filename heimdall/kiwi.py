@@ -266,10 +266,16 @@ def resample_to_grid(iq, # (N,) complex samples of one receiver
     frac = u - base
     if base[0] - half_taps + 1 < 0 or base[-1] + half_taps >= len(x):
         raise ValueError(f"the grid needs samples [{base[0] - half_taps + 1}, {base[-1] + half_taps}] of a {len(x)}-sample recording")
+    # sinc(j - f) = -(-1)^j sin(pi f) / (pi (j - f)): one sine per grid point; the Kaiser window from a fine table
+    sin_pf = np.sin(np.pi * frac)
+    table_d = np.linspace(-half_taps, half_taps, 512 * half_taps + 1)
+    table_w = i0(_KAISER_BETA * np.sqrt(np.clip(1 - (table_d / half_taps) ** 2, 0, 1))) / i0(_KAISER_BETA)
     out = np.zeros(n, np.complex128)
     for j in range(-half_taps + 1, half_taps + 1):  # one vectorised pass per tap
         d = j - frac
-        out += x[base + j] * (np.sinc(d) * i0(_KAISER_BETA * np.sqrt(np.clip(1 - (d / half_taps)**2, 0, 1))) / i0(_KAISER_BETA))
+        with np.errstate(divide='ignore', invalid='ignore'):
+            sinc = np.where(d == 0, 1.0, (-1.0 if j % 2 == 0 else 1.0) * sin_pf / (np.pi * d))
+        out += x[base + j] * (sinc * np.interp(d, table_d, table_w))
     return out.astype(np.complex64)
 
 # %% ../nbs/07b_kiwi.ipynb #be3cdc9b

@@ -7,6 +7,8 @@ __all__ = ['receiver_pairs', 'measure_power', 'estimate_noise_power', 'iq_in_noi
            'estimate_rms_bandwidth_hz', 'coherence_prefilter', 'measure_tdoa', 'tdoa_pair_covariance_s2']
 
 # %% ../nbs/06_measurements.ipynb #c3d2e5f4
+import functools
+
 import numpy as np
 import scipy.fft as sfft
 import scipy.signal
@@ -103,23 +105,28 @@ def coherence_prefilter(iq, # (..., R, T) complex IQ in units of the noise ampli
     gain = np.sqrt(per_bin_snr / (1.0 + per_bin_snr))
     return sfft.ifft(sfft.fft(iq, axis=-1, workers=-1) * gain, axis=-1, workers=-1)
 
+@functools.lru_cache(maxsize=4)
+def _lag_czt(n_bins:int, upsample:int, half:int, n_time:int) -> scipy.signal.CZT:
+    "The chirp z-transform from bins f = 0 .. `n_bins` - 1 to lags -`half` .. `half` / `upsample` samples of a `n_time`-bin record (kept: the whole record and its windows reuse it)."
+    step = 1.0 / (upsample * n_time)
+    return scipy.signal.CZT(n_bins, 2 * half + 1, w=np.exp(2j * np.pi * step), a=np.exp(2j * np.pi * half * step))
+
 def _lag_correlation(cross_spectrum, # (..., T) cross-spectrum in FFT bin order
                      upsample:int, # lag grid step = 1 / upsample samples
                      half:int, # lags -half .. half grid steps
-                     max_elements:int=2 ** 21, # complex values per FFT call
+                     max_elements:int=2 ** 22, # complex values per transform call
                     ) -> np.ndarray: # (..., 2 half + 1) complex correlation, mean over the bins used
-    "Circular correlation at lags -`half`..`half` / `upsample` samples of `cross_spectrum` by zero-padded inverse FFT (the +-fs/2 bin dropped)."
+    "Circular band-limited correlation at lags -`half`..`half` / `upsample` samples of `cross_spectrum` (the +-fs/2 bin dropped), by a chirp z-transform."
     G = np.asarray(cross_spectrum)
     T = G.shape[-1]
-    n, n_pos, n_neg = upsample * T, (T + 1) // 2, T - T // 2 - 1     # bins f >= 0 and f < 0, without +-fs/2
-    flat = G.reshape(-1, T)
-    out = np.empty((len(flat), 2 * half + 1), np.complex128)
-    rows = max(1, max_elements // n)
-    for s in range(0, len(flat), rows):
-        padded = np.zeros((len(flat[s:s + rows]), n), np.complex128)
-        padded[:, :n_pos], padded[:, n - n_neg:] = flat[s:s + rows, :n_pos], flat[s:s + rows, T - n_neg:]
-        c = sfft.ifft(padded, axis=-1) * (n / (n_pos + n_neg))
-        out[s:s + rows] = np.concatenate([c[:, n - half:], c[:, :half + 1]], -1)
+    n_pos, n_neg = (T + 1) // 2, T - T // 2 - 1                     # bins f >= 0 and f < 0, without +-fs/2
+    N, step = n_pos + n_neg, 1.0 / (upsample * T)                   # lag grid step in cycles per bin
+    signed = np.concatenate([G[..., T - n_neg:], G[..., :n_pos]], -1).reshape(-1, N)   # bins f = -n_neg .. n_pos - 1
+    czt = _lag_czt(N, int(upsample), int(half), T)
+    phase = np.exp(-2j * np.pi * n_neg * step * np.arange(-half, half + 1)) / N   # back from signed-bin order; the mean
+    out = np.empty((len(signed), 2 * half + 1), np.complex128)
+    rows = max(1, max_elements // (N + 2 * half))
+    for s in range(0, len(signed), rows): out[s:s + rows] = czt(signed[s:s + rows], axis=-1) * phase
     return out.reshape(G.shape[:-1] + (2 * half + 1,))
 
 def measure_tdoa(iq, # (B, R, T) complex IQ in units of the noise amplitude

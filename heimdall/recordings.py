@@ -6,30 +6,31 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import math
 import pathlib
 
 import numpy as np
 import pandas as pd
+import scipy.fft as sfft
 import xarray as xr
 
-from .baselines import METHODS, locate, simulation_scenario
+from .baselines import METHODS, UNCALIBRATED_GAIN_SIGMA_DB, locate
 from .measurements import iq_in_noise_units
-from .cli import _OneLineParser, _positive_int
-from .geo import enu_to_geodetic, geodesic_distance_m, get_network, make_network, network_reference
+from .cli import _OneLineParser, _non_negative_float, _positive_int
+from .geo import enu_to_geodetic, geodesic_distance_m, network_reference
 from .inference import OnnxLocalizer, load_onnx
 from .kiwi import KIWI_TIMING_FLOOR_S, import_kiwi
 from .metrics import ellipse_axes
 from .signals import fractional_delay
 from .simulate import ScenarioConfig
-from .store import StoreError, _read_sigmf_meta, _sigmf_meta_paths, import_sigmf, open_store, validate_dataset
+from .store import (StoreError, _read_sigmf_meta, _sigmf_meta_paths, import_sigmf, open_store, receiver_names, receiver_sites,
+                            scenario_from_store, validate_dataset)
 
 # %% auto #0
-__all__ = ['FIX_COLUMNS', 'read_recordings', 'receiver_names', 'receiver_sites', 'scenario_from_store', 'scenario_from_sigmf',
-           'fix_table', 'ellipse_ring', 'fixes_geojson', 'write_fixes', 'check_model_fits', 'predict_recordings',
-           'split_windows', 'window_scatter', 'locate_source', 'locate_parser', 'locate_main']
+__all__ = ['FIX_COLUMNS', 'read_recordings', 'scenario_from_sigmf', 'fix_table', 'ellipse_ring', 'fixes_geojson', 'write_fixes',
+           'check_model_fits', 'predict_recordings', 'split_windows', 'window_scatter', 'locate_source',
+           'locate_parser', 'locate_main']
 
 # %% ../nbs/07a_recordings.ipynb #9bc78706
 def _sample_count(path:pathlib.Path) -> int:
@@ -73,52 +74,6 @@ def read_recordings(source, # a `.sigmf-collection`, a directory of recordings o
     return ds.assign(iq=(ds.iq.dims, iq)).assign_attrs(config_json=json.dumps(provenance))
 
 # %% ../nbs/07a_recordings.ipynb #b96d8398
-def receiver_names(ds:xr.Dataset, # dataset in the store schema
-                  ) -> list: # one name per receiver
-    "Names of the receivers of `ds`: the recordings' station labels or file names, the network's site names, else rx00, rx01, ..."
-    R = ds.sizes['receiver']
-    try: provenance = json.loads(ds.attrs.get('config_json', '{}'))
-    except ValueError: provenance = {}
-    stations = provenance.get('receivers') if isinstance(provenance, dict) else None  # `import_kiwi`: the kiwirecorder station labels
-    if isinstance(stations, list) and len(stations) == R: return [str(s) for s in stations]
-    files = provenance.get('recordings') if isinstance(provenance, dict) else None
-    if isinstance(files, list) and len(files) == R: return [pathlib.Path(f).name.removesuffix('.sigmf-meta') for f in files]
-    config = simulation_scenario(ds)
-    if config is not None and config.layout == 'fixed':
-        names = get_network(config.network).name.tolist()
-        if len(names) == R: return names
-    return [f'rx{r:02d}' for r in range(R)]
-
-def receiver_sites(ds:xr.Dataset, # dataset in the store schema
-                  ) -> pd.DataFrame: # network table (name, lat_deg, lon_deg, alt_m), one row per receiver
-    "The fixed receiver network of `ds` as a site table; an error if receivers move between samples or have no position."
-    pos = np.stack([ds[v].values for v in ('rx_lat', 'rx_lon', 'rx_alt')], -1)   # (S, R, 3)
-    if not np.isfinite(pos[0]).all():
-        r = int(np.flatnonzero(~np.isfinite(pos[0]).all(-1))[0])
-        raise ValueError(f"receiver {receiver_names(ds)[r]!r} has no finite position (rx_lat, rx_lon, rx_alt) in sample 0: expected every receiver's site")
-    if not (pos == pos[:1]).all():
-        raise ValueError("ds: receiver positions differ between samples (a random layout); expected one fixed network")
-    return make_network([(n, *p) for n, p in zip(receiver_names(ds), pos[0].tolist())])
-
-_FIELDS = tuple(f.name for f in dataclasses.fields(ScenarioConfig))
-
-def scenario_from_store(ds, # dataset in the store schema, or the path of a store
-                        **overrides, # `ScenarioConfig` fields to set, e.g. tx_power_dbm_mean=30.0
-                       ) -> ScenarioConfig:
-    "Scenario of the network, sample rate, centre frequency, record length and sync mode of `ds` (a simulated dataset: its own)."
-    if not isinstance(ds, xr.Dataset): ds = open_store(ds, check_finite=False)
-    validate_dataset(ds, check_finite=False)
-    unknown = sorted(set(overrides) - set(_FIELDS))
-    if unknown: raise ValueError(f"overrides {unknown}: expected ScenarioConfig fields ({', '.join(_FIELDS)})")
-    simulated = simulation_scenario(ds)
-    if simulated is not None: return simulated.replace(**overrides)
-    sites = receiver_sites(ds)
-    fields = dict(name=str(ds.attrs['network_name']), network=tuple(sites.itertuples(index=False, name=None)), layout='fixed',
-                  sync_mode=str(ds.attrs['sync_mode']), sample_rate_hz=float(ds.attrs['sample_rate_hz']),
-                  center_freq_hz=float(ds.attrs['center_freq_hz']), n_time=int(ds.sizes['time']),
-                  tx_alt_m_range=(float(sites.alt_m.min()), float(sites.alt_m.max())))
-    return ScenarioConfig(**{**fields, **overrides})
-
 def scenario_from_sigmf(source, # a `.sigmf-collection`, a directory of recordings or a list of `.sigmf-meta` paths
                         n_time:int|None=None, # record length of the scenario; default: the recordings' common span
                         sync_mode:str='gnss', # 'gnss' for GPS-aligned captures, else 'none'
@@ -288,6 +243,9 @@ def locate_source(source, # `.sigmf-collection`, directory of SigMF recordings, 
                   tx_alt_m:float|None=None, # assumed transmitter altitude for the classical methods, m
                   window_s:float=1.0, # classical fix of a whole recording: also a track of fixes of windows this long, s (0: none)
                   timing_floor_s:float|None=None, # per-receiver timing error beyond thermal noise, s; default `KIWI_TIMING_FLOOR_S` for KiwiSDR files, else the scenario's
+                  search_margin_m:float|None=None, # likelihood map: receivers' box plus this, m; default: 30 km, recordings at least their largest baseline
+                  path:str='auto', # ranges: 'ground', 'los', or 'auto' (ground wave below 30 MHz)
+                  gain_sigma_db:float|None=None, # uncalibrated receiver gains, dB (RSS methods); default: 20 dB for recordings, 0 for simulated stores
                  ) -> tuple: # (`fix_table`, track `fix_table` with `start_s` or None, csv path, geojson path)
     "Locate the transmitter in every window of `source` with `method` and write the fixes (and the track) as CSV and GeoJSON."
     source = pathlib.Path(source)
@@ -309,6 +267,8 @@ def locate_source(source, # `.sigmf-collection`, directory of SigMF recordings, 
         ds = import_kiwi(source, n_time=n_time)
         timing_floor_s = KIWI_TIMING_FLOOR_S if timing_floor_s is None else timing_floor_s
     else: ds = read_recordings(source, n_time, 'gnss' if method in ('tdoa', 'combined') else 'none')
+    if recording and n_time is None and model is None:  # the whole record, cut to the longest fast FFT length (a few samples in 10^4)
+        ds = ds.isel(time=slice(0, sfft.prev_fast_len(ds.sizes['time'])))
     names, track = receiver_names(ds), None
     if model is not None:
         est, label = predict_recordings(model, ds, scenario_from_store(ds).detection_threshold_db), pathlib.Path(method).stem
@@ -316,9 +276,12 @@ def locate_source(source, # `.sigmf-collection`, directory of SigMF recordings, 
         if ds.sizes['receiver'] < METHODS[method]:
             raise ValueError(f"{source}: {ds.sizes['receiver']} receiver(s) ({', '.join(names)}); {method} needs at least {METHODS[method]}")
         # recordings: the lags' misclosure widens the ellipses (real timing errors are not the scenario's)
-        kwargs = dict(tx_alt_m=tx_alt_m, timing_floor_s=timing_floor_s, closure=recording)
+        if search_margin_m is not None and not (isinstance(search_margin_m, (int, float, np.number)) and np.isfinite(search_margin_m) and search_margin_m >= 0):
+            raise ValueError(f"search_margin_m={search_margin_m!r}: expected a non-negative distance in m")
+        kwargs = dict(tx_alt_m=tx_alt_m, timing_floor_s=timing_floor_s, closure=recording, grid_margin_m=search_margin_m, path=path,
+                      gain_sigma_db=gain_sigma_db)
         est, label = locate(ds, method, config=scenario_from_store(ds), **kwargs), method
-        n_window = int(round(window_s * float(ds.attrs['sample_rate_hz'])))
+        n_window = sfft.prev_fast_len(max(1, int(round(window_s * float(ds.attrs['sample_rate_hz'])))))  # e.g. 12,000 for 1 s at 12,001 Hz
         if recording and n_time is None and window_s > 0 and 2 * n_window <= ds.sizes['time']:
             windows = locate(split_windows(ds, n_window), method, config=scenario_from_store(ds), **kwargs)
             scatter, kept = window_scatter(windows)
@@ -328,6 +291,11 @@ def locate_source(source, # `.sigmf-collection`, directory of SigMF recordings, 
             track.attrs.update(scatter_m2=scatter, n_kept=kept, window_s=n_window / float(ds.attrs['sample_rate_hz']))
     table = fix_table(est, names)
     table.attrs['closure_us'] = est.closure_us.to_numpy() if 'closure_us' in est else None
+    if model is None and method in ('rss', 'combined'):  # what the power methods assumed
+        config = scenario_from_store(ds)
+        gain = gain_sigma_db if gain_sigma_db is not None else (UNCALIBRATED_GAIN_SIGMA_DB if recording else 0.0)
+        table.attrs['assumed'] = (f"{method} assumed: {config.path_loss_model} path loss, exponent {config.path_loss_exponent:g}, "
+                                  f"shadowing {config.shadowing_sigma_db:g} dB, receiver gains uncalibrated by {gain:g} dB each")
     stem = f'{_source_stem(source)}.{label}'
     paths = write_fixes(table, source.parent if out is None else out, stem, track)
     return (table, track, *paths)
@@ -353,9 +321,15 @@ def locate_parser() -> argparse.ArgumentParser:
     p.add_argument('--out', type=pathlib.Path, default=None, metavar='DIR', help='directory of the CSV and GeoJSON (default: next to SOURCE)')
     p.add_argument('--n-time', type=_positive_int, default=None, metavar='N', help='samples per fix (default: the whole recording; a model: its record length)')
     p.add_argument('--tx-alt-m', type=float, default=None, metavar='M', help='assumed transmitter altitude, m (default: middle of the receivers\' heights)')
-    p.add_argument('--window-s', type=float, default=1.0, metavar='S', help='classical fix of a whole recording: also a track of S-second windows (default 1; 0: none)')
-    p.add_argument('--timing-floor-us', type=float, default=None, metavar='US',
+    p.add_argument('--window-s', type=_non_negative_float, default=1.0, metavar='S', help='classical fix of a whole recording: also a track of S-second windows (default 1; 0: none)')
+    p.add_argument('--timing-floor-us', type=_non_negative_float, default=None, metavar='US',
                    help=f'per-receiver timing error beyond thermal noise, us (default: {KIWI_TIMING_FLOOR_S * 1e6:g} for KiwiSDR files, else the scenario\'s)')
+    p.add_argument('--search-box', type=_non_negative_float, default=None, metavar='KM',
+                   help="likelihood map: the receivers' box plus KM (default: at least the largest baseline for recordings, 30 km for stores)")
+    p.add_argument('--path', choices=('auto', 'ground', 'los'), default='auto',
+                   help='ranges along the ground (WGS84 geodesic) or straight (line of sight); auto: ground wave below 30 MHz')
+    p.add_argument('--gain-sigma-db', type=_non_negative_float, default=None, metavar='DB',
+                   help=f'rss, combined: each receiver\'s uncalibrated gain, dB (default {UNCALIBRATED_GAIN_SIGMA_DB:g} for recordings, 0 for simulated stores)')
     return p
 
 def locate_main(argv:list|None=None) -> int:
@@ -363,7 +337,8 @@ def locate_main(argv:list|None=None) -> int:
     p = locate_parser()
     a = p.parse_args(argv)
     floor_s = None if a.timing_floor_us is None else a.timing_floor_us * 1e-6
-    try: table, track, csv_path, geojson_path = locate_source(a.source, a.method, a.out, a.n_time, a.tx_alt_m, a.window_s, floor_s)
+    margin_m = None if a.search_box is None else a.search_box * 1e3
+    try: table, track, csv_path, geojson_path = locate_source(a.source, a.method, a.out, a.n_time, a.tx_alt_m, a.window_s, floor_s, margin_m, a.path, a.gain_sigma_db)
     except (StoreError, ValueError) as e: p.exit(2, f"{p.prog}: error: {' '.join(str(e).split())}\n")
     shown = table.assign(receivers=[','.join(r) for r in table.receivers])[
         ['sample', 'status', 'lat_deg', 'lon_deg', 'semi_major_68_m', 'semi_minor_68_m', 'major_azimuth_deg', 'receivers']]
@@ -372,9 +347,10 @@ def locate_main(argv:list|None=None) -> int:
                                                        major_azimuth_deg=metres)))
     closure = table.attrs.get('closure_us')
     if closure is not None and np.isfinite(closure).any(): print(f"lag misclosure: {np.nanmedian(closure):.2f} us (rms per redundant pair)")
+    if 'assumed' in table.attrs: print(table.attrs['assumed'])
     if track is not None:
         major, minor, _ = (ellipse_axes(track.attrs['scatter_m2'], 0.3934693402873666) if track.attrs['n_kept'] else (np.nan,) * 3)  # 1-sigma ellipse
-        print(f"track: {len(track)} windows of {track.attrs['window_s']:g} s, {int((track.status == 'ok').sum())} fixed; "
+        print(f"track: {len(track)} windows of {track.attrs['window_s']:.3g} s, {int((track.status == 'ok').sum())} fixed; "
               f"scatter of {track.attrs['n_kept']} fixes {major / 1e3:.2f} x {minor / 1e3:.2f} km (1 sigma); wrote {csv_path.with_suffix('.track.csv')}")
     print(f"{table.method.iloc[0]}: {int((table.status == 'ok').sum())} of {len(table)} fixed; wrote {csv_path} and {geojson_path}")
     return 0

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
@@ -25,11 +26,13 @@ from tqdm import tqdm
 from zarr.codecs import ZstdCodec
 
 import heimdall
+from .geo import get_network, make_network
 from .simulate import PRESETS, ScenarioConfig, simulate
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'STORE_SCHEMA', 'DATASET_ATTRS', 'STORE_ATTRS', 'StoreError', 'validate_dataset', 'build_store',
-           'open_store', 'store_fingerprint', 'write_store', 'export_sigmf', 'import_sigmf']
+           'open_store', 'store_fingerprint', 'write_store', 'export_sigmf', 'import_sigmf', 'simulation_scenario',
+           'receiver_names', 'receiver_sites', 'scenario_from_store']
 
 # %% ../nbs/04_store.ipynb #868ca503
 SCHEMA_VERSION = 1
@@ -480,3 +483,56 @@ def import_sigmf(source, # a `.sigmf-collection`, a directory of recordings or a
                                seed=-1, heimdall_version=heimdall.__version__))
     validate_dataset(ds, str(source))
     return ds
+
+# %% ../nbs/04_store.ipynb #810e5bc2
+def simulation_scenario(ds:xr.Dataset) -> ScenarioConfig | None:
+    "The `ScenarioConfig` that `ds` was simulated from (its `config_json`), or None for any other dataset (e.g. imported recordings)."
+    try: return ScenarioConfig.from_json(ds.attrs['config_json'])
+    except (KeyError, TypeError, ValueError): return None
+
+def receiver_names(ds:xr.Dataset, # dataset in the store schema
+                  ) -> list: # one name per receiver
+    "Names of the receivers of `ds`: the recordings' station labels or file names, the network's site names, else rx00, rx01, ..."
+    R = ds.sizes['receiver']
+    try: provenance = json.loads(ds.attrs.get('config_json', '{}'))
+    except ValueError: provenance = {}
+    stations = provenance.get('receivers') if isinstance(provenance, dict) else None  # `import_kiwi`: the kiwirecorder station labels
+    if isinstance(stations, list) and len(stations) == R: return [str(s) for s in stations]
+    files = provenance.get('recordings') if isinstance(provenance, dict) else None
+    if isinstance(files, list) and len(files) == R: return [pathlib.Path(f).name.removesuffix('.sigmf-meta') for f in files]
+    config = simulation_scenario(ds)
+    if config is not None and config.layout == 'fixed':
+        names = get_network(config.network).name.tolist()
+        if len(names) == R: return names
+    return [f'rx{r:02d}' for r in range(R)]
+
+def receiver_sites(ds:xr.Dataset, # dataset in the store schema
+                  ) -> pd.DataFrame: # network table (name, lat_deg, lon_deg, alt_m), one row per receiver
+    "The fixed receiver network of `ds` as a site table; an error if receivers move between samples or have no position."
+    pos = np.stack([ds[v].values for v in ('rx_lat', 'rx_lon', 'rx_alt')], -1)   # (S, R, 3)
+    if not np.isfinite(pos[0]).all():
+        r = int(np.flatnonzero(~np.isfinite(pos[0]).all(-1))[0])
+        raise ValueError(f"receiver {receiver_names(ds)[r]!r} has no finite position (rx_lat, rx_lon, rx_alt) in sample 0: expected every receiver's site")
+    if not (pos == pos[:1]).all():
+        raise ValueError("ds: receiver positions differ between samples (a random layout); expected one fixed network")
+    return make_network([(n, *p) for n, p in zip(receiver_names(ds), pos[0].tolist())])
+
+_FIELDS = tuple(f.name for f in dataclasses.fields(ScenarioConfig))
+
+def scenario_from_store(ds, # dataset in the store schema, or the path of a store
+                        **overrides, # `ScenarioConfig` fields to set, e.g. tx_power_dbm_mean=30.0
+                       ) -> ScenarioConfig:
+    "Scenario of the network, sample rate, centre frequency, record length and sync mode of `ds` (a simulated dataset: its own)."
+    if not isinstance(ds, xr.Dataset): ds = open_store(ds, check_finite=False)
+    validate_dataset(ds, check_finite=False)
+    unknown = sorted(set(overrides) - set(_FIELDS))
+    if unknown: raise ValueError(f"overrides {unknown}: expected ScenarioConfig fields ({', '.join(_FIELDS)})")
+    simulated = simulation_scenario(ds)
+    if simulated is not None: return simulated.replace(**overrides)
+    sites = receiver_sites(ds)
+    fields = dict(name=str(ds.attrs['network_name']), network=tuple(sites.itertuples(index=False, name=None)), layout='fixed',
+                  sync_mode=str(ds.attrs['sync_mode']), sample_rate_hz=float(ds.attrs['sample_rate_hz']),
+                  center_freq_hz=float(ds.attrs['center_freq_hz']), n_time=int(ds.sizes['time']),
+                  tx_alt_m_range=(float(sites.alt_m.min()), float(sites.alt_m.max())))
+    return ScenarioConfig(**{**fields, **overrides})
+
