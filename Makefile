@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # report profile: smoke (CI-sized), cpu (the full report on a 2-core machine), gpu (full sizes, 100k-sample stores)
 PROFILE ?= cpu
 
-.PHONY: install export sync-check test test-nb test-py report report-simulator report-bench report-registry lab clean-store
+.PHONY: install export sync-check test test-nb test-py report report-simulator report-bench report-registry report-recordings lab clean-store docs docs-outputs browser
 
 $(STAMP): settings.ini setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,13 +29,14 @@ sync-check: export
 	if [ -n "$$changed" ]; then echo "nbdev_clean/nbdev_export/README changed files (not in sync):"; echo "$$changed"; git diff --stat -- nbs heimdall README.md; exit 1; fi
 	@echo "notebooks, package and README are in sync"
 	$(PY) .ci/check_kernelspec.py nbs
+	$(PY) .ci/check_outputs.py nbs
 
 test-nb: install
 	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2
 
 # pytest: the smoke benchmark end to end (tests/), then every benchmark notebook at its default, smoke-sized parameters (nbval);
 # report.ipynb defaults to the committed cpu report, which tests/ re-render from a copy (nbval would rewrite it in place)
-test-py: install
+test-py: install docs browser
 	$(BIN)/pytest -q tests
 	$(BIN)/pytest -q --nbval-lax -p no:cacheprovider nbs/benchmarks --ignore=nbs/benchmarks/report.ipynb
 
@@ -65,8 +66,30 @@ report-registry: install
 	$(BIN)/heimdall-models --sizes tiny small full --results-dir reports/$(PROFILE) > reports/$(PROFILE)/registry.md
 	cat reports/$(PROFILE)/registry.md
 
-report: install report-simulator report-bench
+# heimdall-locate on the shipped DCF77 recordings: whole-process wall time (median of 5), import floor, profiled stages, accuracy
+report-recordings: install
+	mkdir -p reports/$(PROFILE)/recordings
+	$(PAPERMILL) nbs/benchmarks/locate_recordings.ipynb reports/$(PROFILE)/recordings/locate_recordings.ipynb \
+	  -p report_dir ../../reports/$(PROFILE)/recordings -p repeats 5
+
+report: install report-simulator report-bench report-recordings
 	$(MAKE) report-registry PROFILE=$(PROFILE)
+
+# the documentation site: the numbered notebooks with their committed outputs, the benchmark report, the API reference
+docs: install
+	$(PY) .ci/docs.py --profile $(PROFILE)
+
+# re-execute the numbered notebooks and index as nbdev_test does (two at a time) and save their outputs: the notebooks are the docs
+docs-outputs: install
+	$(PY) .ci/docs_outputs.py
+	$(BIN)/nbdev_clean
+	$(PY) .ci/check_outputs.py nbs
+
+# headless Chromium and its driver (Debian packages) for the site's browser test (tests/test_docs.py); installed when run as root
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then echo "chromium and chromedriver found"; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else echo "chromium/chromedriver missing and not root: the browser test is skipped (apt-get install chromium chromium-driver)"; fi
 
 # JupyterLab on the notebooks
 lab: install
