@@ -48,6 +48,7 @@ if __name__ == '__main__':
     os.environ.setdefault('OMP_NUM_THREADS', '1')
     os.environ['IN_TEST'] = '1'  # as under nbdev_test
     paths = sys.argv[1:] or [str(p) for p in sorted((ROOT / 'nbs').glob('[0-9]*.ipynb'))] + [str(ROOT / 'nbs' / 'index.ipynb')]
-    with ProcessPoolExecutor(2) as pool:
+    # a fresh process per notebook (as nbdev_test): IPython's shell replaces sys.modules['__main__'], so a reused one can't unpickle the next task
+    with ProcessPoolExecutor(2, max_tasks_per_child=1) as pool:
         for name, seconds in pool.map(execute, paths):
             print(f'{name}: {seconds:.0f} s', flush=True)

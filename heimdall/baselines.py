@@ -98,7 +98,7 @@ def _ground_ranges(p:np.ndarray, # (..., K, 2) candidate positions, east, north,
                    rx_ll:np.ndarray, # (..., 1, R, 2) receivers' latitude, longitude, degrees
                    up:np.ndarray, # (..., 1) assumed transmitter height above the ENU origin, m
                    ref:tuple, # ENU origin (lat, lon, alt)
-                   jac:bool=False, # also return the gradient (central differences of 1 m)
+                   jac:bool=False, # also return the gradient (forward differences of 1 m)
                   ) -> tuple: # distances (..., K, R) m along the WGS84 ellipsoid and, if `jac`, their gradient (..., K, R, 2)
     "Geodesic (ground-wave) distances from the transmitter at `p` to the receivers, by `pyproj.Geod` on the WGS84 ellipsoid."
     def dist(q):
@@ -108,8 +108,8 @@ def _ground_ranges(p:np.ndarray, # (..., K, 2) candidate positions, east, north,
         return np.maximum(_GEOD.inv(lon.ravel(), lat.ravel(), rlon.ravel(), rlat.ravel())[2].reshape(lat.shape), 1.0)
     d = dist(p)
     if not jac: return d, None
-    steps = np.eye(2)                                                           # 1 m east, 1 m north
-    return d, np.stack([(dist(p + s) - dist(p - s)) / 2.0 for s in steps], -1)
+    steps = np.eye(2)                   # 1 m east, 1 m north: the curvature error is ~0.5 m / range, 1e-6 at 500 km
+    return d, np.stack([dist(p + s) - d for s in steps], -1)
 
 def search_box_en(rx_enu, # (..., R, 3) receiver positions, m (non-finite ones ignored)
                   step_m:float=2000.0, # grid spacing, m
