@@ -24,11 +24,19 @@ def _directives(source:str) -> dict:
         out[key.rstrip(':')] = value.strip()
     return out
 
+def _portable(text:str) -> str:
+    "`text` with this machine's repository, environment and temporary-folder paths replaced by `<repo>`, `<venv>`, `<tmp>`."
+    import tempfile
+    for prefix, name in ((sys.prefix, '<venv>'), (str(ROOT), '<repo>')): text = text.replace(prefix, name)
+    return re.sub(re.escape(tempfile.gettempdir()) + r'/[\w.-]+', '<tmp>', text)
+
 def execute(path:str) -> tuple:
     "Run every cell of the notebook at `path` that nbdev_test would run and write the outputs into it; (path, seconds)."
     from execnb.nbio import read_nb, write_nb
     from execnb.shell import CaptureShell
     from fastcore.xtras import working_directory
+    import multiprocessing
+    multiprocessing.set_start_method('fork', force=True)  # this process was spawned: give the notebooks' DataLoader workers Linux's default back
     path, flags, started = pathlib.Path(path).resolve(), _flags(), time.perf_counter()
     nb = read_nb(path)
     def skip(cell):
@@ -41,6 +49,11 @@ def execute(path:str) -> tuple:
     shell = CaptureShell(path, mpl_format='png')
     with working_directory(path.parent):
         shell.run_all(nb, exc_stop=True, preproc=skip)
+    for cell in nb.cells:  # printed temporary folders and library paths in warnings are this machine's: say what they are instead
+        for out in cell.get('outputs', []):
+            if out.get('output_type') == 'stream': out['text'] = _portable(''.join(out['text']))
+            for key in ('text/plain', 'text/html', 'text/markdown'):
+                if key in out.get('data', {}): out['data'][key] = _portable(''.join(out['data'][key]))
     write_nb(nb, path)
     return str(path.relative_to(ROOT)), time.perf_counter() - started
 
