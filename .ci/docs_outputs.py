@@ -41,10 +41,9 @@ def execute(path:str) -> tuple:
     nb = read_nb(path)
     def skip(cell):
         if cell.cell_type != 'code': return True
+        cell.outputs = []  # a cell that now prints nothing must not keep its old outputs
         d = _directives(cell.source)
-        if d.get('eval', '').lower() == 'false' or flags & d.keys():
-            cell.outputs = []
-            return True
+        if d.get('eval', '').lower() == 'false' or flags & d.keys(): return True
         return False
     shell = CaptureShell(path, mpl_format='png')
     with working_directory(path.parent):

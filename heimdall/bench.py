@@ -4,9 +4,10 @@
 
 # %% auto #0
 __all__ = ['TRAIN_SEED', 'TEST_SEED', 'PROFILES', 'SCENARIOS', 'MODES', 'BENCH_NOTEBOOKS', 'REPO_ROOT', 'RUN_NOTEBOOKS',
-           'FINGERPRINT', 'CLASSICAL_RUNS', 'BenchProfile', 'get_profile', 'Scenario', 'get_scenario', 'dependencies',
-           'select_archs', 'scenario_archs', 'store_paths', 'ensure_stores', 'portable', 'source_fingerprint', 'Run',
-           'plan_runs', 'execute', 'provenance', 'schedule', 'bench', 'bench_parser', 'bench_main']
+           'FINGERPRINT', 'ATTEMPT', 'CLASSICAL_RUNS', 'BenchProfile', 'get_profile', 'Scenario', 'get_scenario',
+           'dependencies', 'select_archs', 'scenario_archs', 'store_paths', 'ensure_stores', 'portable',
+           'source_fingerprint', 'Run', 'plan_runs', 'RunKilled', 'execute', 'provenance', 'schedule', 'bench',
+           'connect', 'check_resources', 'schedule_on', 'bench_parser', 'bench_main']
 
 # %% ../nbs/20a_bench.ipynb #fdcce329
 import dataclasses
@@ -17,10 +18,13 @@ import json
 import os
 import pathlib
 import platform
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
@@ -145,7 +149,9 @@ def store_paths(profile:BenchProfile, scenario:str, data_dir='data') -> dict:
     base = pathlib.Path(data_dir) / profile.name
     return dict(train=base / f'{sc.train_preset}_train.zarr', test=base / f'{sc.test_preset}_test.zarr')
 
-def ensure_stores(profile:BenchProfile, scenarios=MODES, data_dir='data', progress:bool=False) -> dict:
+def ensure_stores(profile:BenchProfile, scenarios=MODES, data_dir='data', progress:bool=False,
+                  client=None, # a `distributed.Client`: simulate the stores' chunks on its cluster
+                 ) -> dict:
     "Build (or finish, or reuse) the training and test stores of every scenario; returns scenario -> {'train', 'test'} paths."
     out, done = {}, set()
     for name in scenarios:
@@ -154,7 +160,7 @@ def ensure_stores(profile:BenchProfile, scenarios=MODES, data_dir='data', progre
             if paths[split] in done: continue
             config = get_preset(preset).replace(n_time=profile.n_time) if profile.n_time else get_preset(preset)
             if split == 'train': config = config.replace(split_fractions=tuple(profile.train_splits))
-            build_store(paths[split], config, n, seed, progress=progress, workers=profile.store_workers)
+            build_store(paths[split], config, n, seed, progress=progress, workers=1 if client else profile.store_workers, client=client)
             done.add(paths[split])
         out[name] = paths
     return out
@@ -164,6 +170,7 @@ BENCH_NOTEBOOKS = pathlib.Path(heimdall.__file__).resolve().parent.parent / 'nbs
 REPO_ROOT = BENCH_NOTEBOOKS.parent.parent  # committed paths are relative to it
 RUN_NOTEBOOKS = ('baselines', 'run_arch')  # what the runs execute (the report notebook renders, it makes no run)
 FINGERPRINT = 'fingerprint.json'  # git-ignored: what made a run's local artifacts (absent on a fresh clone)
+ATTEMPT = 'attempt.json'  # git-ignored: the fingerprint of the run whose training left `fit/` (a rerun of the same run resumes it)
 
 def _rel(path, start=BENCH_NOTEBOOKS) -> str:
     "`path` relative to `start` (the papermill working directory by default), POSIX style: no machine's absolute path."
@@ -281,22 +288,41 @@ def plan_runs(profile:BenchProfile, # the profile
                 runs.append(run)
     return runs
 
+class RunKilled(RuntimeError):
+    "A signal ended a run's papermill or its kernel (a killed worker, the out-of-memory killer): the run may be retried."
+
+def _orphan_guard() -> list:
+    "Command prefix that kills a run's papermill when the thread that started it ends (Linux `setpriv --pdeathsig`), e.g. with its dask worker: no orphan writes on into a run folder that another worker reruns."
+    return ['setpriv', '--pdeathsig', 'KILL', '--'] if sys.platform.startswith('linux') and shutil.which('setpriv') else []
+
+def _resumable(run:Run, force:bool) -> bool:
+    "True if an earlier attempt of this very run (same fingerprint) was killed and left its training in `fit/`; records this attempt."
+    if run.notebook != 'run_arch': return False
+    try: same = not force and (run.out / 'fit').is_dir() and json.loads((run.out / ATTEMPT).read_text())['fingerprint'] == run.fingerprint
+    except (OSError, ValueError, KeyError, TypeError): same = False
+    (run.out / ATTEMPT).write_text(json.dumps(dict(fingerprint=run.fingerprint)))
+    return same
+
 def execute(run:Run, force:bool=False) -> dict:
-    "Execute `run` with papermill (its own process, so runs side by side never share a working directory) unless it is done; a failure becomes a `metrics.json` with status 'failed'. Returns its record."
+    "Execute `run` with papermill (its own process, so runs side by side never share a working directory) unless it is done; a failure becomes a `metrics.json` with status 'failed' ('killed' where a signal ended papermill or its kernel: the next attempt resumes its training). Returns its record."
     reason = 'forced' if force else run.stale()
     if reason is None: return dict(arch=run.arch, scenario=run.scenario, seed=run.seed, status='skipped')
     if reason not in ('not run yet', 'forced'): print(f'heimdall-bench: {run.label}: {reason}; rerunning', flush=True)
     run.out.mkdir(parents=True, exist_ok=True)
     (run.out / 'metrics.json').unlink(missing_ok=True)
     (run.out / FINGERPRINT).unlink(missing_ok=True)
+    resume = _resumable(run, force)
+    parameters = dict(run.parameters, resume_fit=True) if resume else run.parameters
     t0 = time.perf_counter()
     try:
         with tempfile.NamedTemporaryFile('w', suffix='.yaml') as params:  # JSON is YAML
-            json.dump(run.parameters, params)
+            json.dump(parameters, params)
             params.flush()
-            done = subprocess.run([sys.executable, '-m', 'papermill', str(BENCH_NOTEBOOKS / f'{run.notebook}.ipynb'), str(run.out / f'{run.notebook}.ipynb'),
+            done = subprocess.run([*_orphan_guard(), sys.executable, '-m', 'papermill', str(BENCH_NOTEBOOKS / f'{run.notebook}.ipynb'), str(run.out / f'{run.notebook}.ipynb'),
                                    '-f', params.name, '-k', 'python3', '--cwd', str(BENCH_NOTEBOOKS), '--no-progress-bar', '--log-level', 'ERROR'],
                                   capture_output=True, text=True)
+        if done.returncode < 0: raise RunKilled(f'papermill was killed by {signal.Signals(-done.returncode).name}')
+        if done.returncode and 'DeadKernelError' in done.stderr: raise RunKilled("the run's kernel died (killed, e.g. out of memory)")
         if done.returncode: raise RuntimeError(done.stderr.strip() or f'papermill exited with status {done.returncode}')
         status, error = 'ok', None
         if run.arch in CLASSICAL_RUNS:
@@ -304,12 +330,13 @@ def execute(run:Run, force:bool=False) -> dict:
         (run.out / FINGERPRINT).write_text(json.dumps(dict(fingerprint=run.fingerprint, source=source_fingerprint())))
     except Exception as e:
         lines = [l for l in str(e).splitlines() if l.strip()]
-        status, error = 'failed', f'{type(e).__name__}: ' + (next((l for l in reversed(lines) if 'Error' in l), lines[-1] if lines else ''))
+        status, error = 'killed' if isinstance(e, RunKilled) else 'failed', f'{type(e).__name__}: ' + (next((l for l in reversed(lines) if 'Error' in l), lines[-1] if lines else ''))
         error = error.replace(str(REPO_ROOT), '<repo>')
         (run.out / 'metrics.json').write_text(json.dumps(dict(arch=run.arch, scenario=run.scenario, sync_mode=run.sync_mode, seed=run.seed,
-                                                              status='failed', error=error[:2000])))
+                                                              status=status, error=error[:2000])))
     if (run.out / f'{run.notebook}.ipynb').is_file(): portable(run.out / f'{run.notebook}.ipynb')
-    return dict(arch=run.arch, scenario=run.scenario, seed=run.seed, status=status, error=error, seconds=time.perf_counter() - t0)
+    return dict(arch=run.arch, scenario=run.scenario, seed=run.seed, status=status, error=error, seconds=time.perf_counter() - t0, resumed=resume)
+
 
 # %% ../nbs/20a_bench.ipynb #bae376fb
 def _machine() -> dict:
@@ -359,6 +386,7 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
           force:bool=False, # re-run finished runs
           progress:bool=True, # progress bar
           render:bool=True, # render the report notebook at the end
+          scheduler:str|None=None, # dask scheduler address (or local:N) to run the stores and runs on; None: this machine's thread pool of `jobs`
          ) -> dict: # bench record (also written to report_dir/bench.json)
     "Run the benchmark of `profile`: stores, classical estimators, every architecture in every scenario of `modes`, and the report."
     profile = get_profile(profile) if isinstance(profile, str) else profile
@@ -382,24 +410,34 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
     try: record['stages'] = dict(simulate_s=float(json.loads(sim.read_text())['metadata']['papermill']['duration']), **record['stages'])
     except (OSError, ValueError, KeyError, TypeError): pass
     stages = {}  # wall time of the stages that did work in this call, added to the earlier calls' (a resumed benchmark sums its parts)
+    client = connect(scheduler) if scheduler else None
+    try: return _bench(profile, modes, jobs, report_dir, data_dir, force, progress, render, client, per, record, record_path, stages)
+    finally:
+        if client is not None: client.close()
+
+def _bench(profile, modes, jobs, report_dir, data_dir, force, progress, render, client, per, record, record_path, stages) -> dict:
+    "`bench` from the stores on, on `client`'s cluster or (None) in a thread pool."
+    record['scheduler'] = client.scheduler.address if client is not None else f'threads:{jobs}'
     t0 = time.perf_counter()
     built = not all(p.exists() for m in modes for p in store_paths(profile, m, data_dir).values())
-    stores = ensure_stores(profile, modes, data_dir, progress=progress)
+    stores = ensure_stores(profile, modes, data_dir, progress=progress, client=client)
     record['stores'].update({m: {k: _rel(v, REPO_ROOT) for k, v in p.items()} for m, p in stores.items()})
     if built: stages['stores_s'] = time.perf_counter() - t0
     runs = plan_runs(profile, stores, per, report_dir)
     bar = tqdm(total=len(runs), desc=f'heimdall-bench {profile.name}', unit='run', disable=not progress, file=sys.stdout)
     executed = []
-    def one(run):
-        res = execute(run, force)
+    def note(run, res):
         bar.update(1)
         bar.set_postfix_str(f'{run.label} {res["status"]}')
         if res['status'] != 'skipped':
             record['runs'][run.label] = res
             executed.append(run.label)
-        return res
     t0 = time.perf_counter()
-    schedule(runs, one, int(jobs))
+    if client is None: schedule(runs, lambda run: note(run, execute(run, force)), int(jobs))
+    else:
+        resources = {'GPU': 1} if profile.gpu else None
+        check_resources(client, resources, f'the learned runs of profile {profile.name}')
+        schedule_on(client, runs, functools.partial(execute, force=force), note, resources)
     if executed: stages['runs_s'] = time.perf_counter() - t0
     bar.close()
     record['executed'] = executed
@@ -415,6 +453,75 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
         record_path.write_text(json.dumps(record, indent=1, default=str))
     return record
 
+# %% ../nbs/20a_bench.ipynb #ae99e45f
+def connect(scheduler:str, # address of a running dask scheduler (tcp://HOST:PORT), or local:N for a LocalCluster of N workers here
+            timeout_s:float=10.0, # how long to wait for the scheduler, and for its first worker
+           ):
+    "A `distributed.Client` for `scheduler`, checked to have workers that see this repository (where runs write), or a new `LocalCluster` of N one-thread worker processes for 'local:N'."
+    from distributed import Client
+    if scheduler.startswith('local:'):
+        n = scheduler.removeprefix('local:')
+        if not n.isdigit() or int(n) < 1:
+            raise ValueError(f"scheduler={scheduler!r}: expected local:N with N a positive integer, or a scheduler address such as tcp://HOST:8786")
+        return Client(n_workers=int(n), threads_per_worker=1, processes=True, dashboard_address=None)
+    try: client = Client(scheduler, timeout=timeout_s)
+    except (OSError, TimeoutError, ValueError, TypeError) as e:
+        raise ValueError(f"scheduler={scheduler!r}: no dask scheduler answered there within {timeout_s:g} s ({type(e).__name__}); "
+                         "expected the address a running `dask scheduler` prints, or local:N") from None
+    try: client.wait_for_workers(1, timeout=timeout_s)
+    except TimeoutError:
+        client.close()
+        raise ValueError(f"scheduler={scheduler!r}: no worker joined the scheduler within {timeout_s:g} s; start some with `dask worker {scheduler}`") from None
+    blind = [w for w, seen in client.run(os.path.isfile, str(BENCH_NOTEBOOKS / 'run_arch.ipynb')).items() if not seen]
+    if blind:
+        client.close()
+        raise ValueError(f"scheduler={scheduler!r}: worker(s) {', '.join(blind)} do not see this repository at {REPO_ROOT}: runs read the "
+                         "benchmark notebooks and write their artifacts there, so every worker needs the same checkout at the same path (a shared filesystem)")
+    return client
+
+def check_resources(client, # `distributed.Client`
+                    resources:dict|None, # what one run needs of a worker, e.g. {'GPU': 1}; None: nothing
+                    what:str, # the runs that need it, for the message
+                   ) -> None:
+    "Raise a ValueError naming the resource when no worker of `client`'s cluster offers `resources`: those runs would wait forever."
+    if not resources: return
+    workers = client.scheduler_info(n_workers=-1)['workers'].values()
+    if not any(all(w.get('resources', {}).get(k, 0) >= v for k, v in resources.items()) for w in workers):
+        need = ' '.join(f'{k}={v:g}' for k, v in resources.items())
+        raise ValueError(f"no worker of the cluster has the resource {need} that {what} need "
+                         f"(start workers with `dask worker ADDRESS --resources {need}`, one per GPU)")
+
+def _task(work, run:Run, *needed) -> dict:
+    "One run as a dask task; `needed` are the results of the runs it depends on (so it starts after them). A killed run raises `RunKilled`, so dask retries it."
+    res = work(run)
+    if res.get('status') == 'killed': raise RunKilled(f"{run.label}: {res.get('error')}")
+    return res
+
+def schedule_on(client, # `distributed.Client` of the cluster
+                runs:list, # [Run] in plan order, each after the runs it `depends` on
+                work, # picklable callable(run) -> record, executed on a worker (e.g. `functools.partial(execute, force=False)`)
+                note, # callable(run, record) on this process as each run ends
+                resources:dict|None=None, # worker resources of each learned run, e.g. {'GPU': 1} (classical runs ask for none)
+                retries:int=2, # reruns of a killed run (a lost worker's run is rerun by the scheduler as well)
+               ) -> None:
+    "Submit every run to the cluster as one task that waits for the tasks of the runs it depends on; a run whose task errs for good (retries spent, worker lost too often, a run it needs failed) is noted with status 'failed'."
+    from distributed import as_completed
+    futures, runs_of = {}, {}
+    for run in runs:
+        if missing := [d for d in run.depends if d not in futures]:
+            raise ValueError(f'runs {[run.label]}: they depend on runs that are not planned ({missing})')
+        f = client.submit(_task, work, run, *(futures[d] for d in run.depends), key=f"heimdall-{run.label.replace('/', '-')}-{uuid.uuid4().hex[:8]}",
+                          resources=resources if run.arch not in CLASSICAL_RUNS else None, retries=retries, pure=False)
+        futures[run.label], runs_of[f.key] = f, run
+    for f in as_completed(list(futures.values())):
+        run = runs_of[f.key]
+        try: res = f.result()
+        except Exception as e:  # RunKilled after the retries, KilledWorker, or the error of a run it depends on
+            res = dict(arch=run.arch, scenario=run.scenario, seed=run.seed, status='failed',
+                       error=f'{type(e).__name__}: {e}'.replace(str(REPO_ROOT), '<repo>')[:2000])
+        note(run, res)
+
+
 # %% ../nbs/20a_bench.ipynb #889d31f6
 def bench_parser():
     "The argument parser of `heimdall-bench`."
@@ -427,6 +534,9 @@ def bench_parser():
     p.add_argument('--modes', nargs='+', default=list(MODES), choices=list(SCENARIOS), metavar='SCENARIO',
                    help=f"scenarios: {', '.join(SCENARIOS)} (default: {' '.join(MODES)}, the two sync modes)")
     p.add_argument('--jobs', type=_positive_int, default=None, help="runs side by side (default: the profile's)")
+    p.add_argument('--scheduler', default=None, metavar='ADDRESS',
+                   help='run the stores and runs on a dask cluster: a scheduler address (tcp://HOST:8786) or local:N for N local workers; '
+                        'workers need this checkout at the same path (default: a thread pool of --jobs here)')
     p.add_argument('--report-dir', type=pathlib.Path, default=None, help='default reports/PROFILE')
     p.add_argument('--data-dir', type=pathlib.Path, default=pathlib.Path('data'), help='stores go to DATA_DIR/PROFILE/')
     p.add_argument('--force', action='store_true', help='re-run finished runs')
@@ -447,10 +557,10 @@ def bench_main(argv:list|None=None) -> int:
             from heimdall.plan import dry_run
             print(dry_run(a.profile, a.archs, a.modes, a.data_dir, a.costs_from, a.gpu_speedup))
             return 0
-        rec = bench(a.profile, a.archs, a.modes, a.jobs, a.report_dir, a.data_dir, a.force, progress=True, render=not a.no_report)
+        rec = bench(a.profile, a.archs, a.modes, a.jobs, a.report_dir, a.data_dir, a.force, progress=True, render=not a.no_report, scheduler=a.scheduler)
     except ValueError as e:
         p.exit(2, f"{p.prog}: error: {' '.join(str(e).split())}\n")
-    failed = [k for k, r in rec['runs'].items() if r.get('status') == 'failed']
+    failed = [k for k, r in rec['runs'].items() if r.get('status') in ('failed', 'killed')]
     print(f"{len(rec['executed'])} runs executed now, {len(rec['runs']) - len(rec['executed'])} finished before; {len(failed)} failed"
           f"{': ' + ', '.join(failed) if failed else ''}; report in {pathlib.Path(a.report_dir or pathlib.Path('reports') / a.profile)}")
     return 0

@@ -432,7 +432,7 @@ def seed_summary(table:pd.DataFrame, # `mode_table` of one scenario (one row per
         kind = g.kind.iloc[0]
         row = dict(method=method, kind=kind, scenario=scenario, sync_mode=g.sync_mode.iloc[0], status='ok' if len(ok) else 'failed',
                    n_seeds=int(ok.seed.notna().sum()) if kind == 'learned' else 1 if kind != 'bound' else 0,
-                   n_runs_failed=int((g.status == 'failed').sum()))
+                   n_runs_failed=int((g.status != 'ok').sum()))
         for col in ('family', 'input_kind', 'size', 'n_params', 'error', 'n', 'n_failed', 'n_tdoa_fixed', 'crlb_p68_m', 'claimed_accuracy_m_high', 'claim_below_bound'):
             if col in g and g[col].notna().any(): row[col] = g[col].dropna().iloc[0]
         for col in SUMMARY_METRICS:

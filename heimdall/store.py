@@ -278,7 +278,7 @@ def build_store(path, # directory of the Zarr store to create, finish or reuse
     todo = {k: (k * chunk_size, min(chunk_size, n_samples - k * chunk_size)) for k in range(n_chunks) if k not in done}
     with tqdm(total=n_samples, initial=n_samples - sum(count for _, count in todo.values()), unit='sample', desc=path.name,
               disable=not progress) as bar:
-        for k in _completed_chunks(str(path), config, seed, todo, workers, client):
+        for k in _completed_chunks(str(path.absolute()), config, seed, todo, workers, client):  # absolute: a cluster's workers have their own working directory
             done.add(k)
             _write_progress(path, done, n_chunks)
             bar.update(todo[k][1])
