@@ -12,7 +12,6 @@ import math
 from functools import lru_cache
 
 import numpy as np
-import scipy.signal
 from scipy import fft as sfft
 
 # %% ../nbs/02_signals.ipynb #3a8f13ee
@@ -65,6 +64,7 @@ def _check_sizes(n_rows, n_time, sample_rate_hz):
 @lru_cache(maxsize=32)
 def _speech_gain(n_time:int, sample_rate_hz:float) -> np.ndarray:
     "Magnitude response of the speech-like message filter on the rfft bins of `n_time` samples at `sample_rate_hz`."
+    import scipy.signal  # here: its import costs half a second that heimdall-locate does not need
     f = sfft.rfftfreq(n_time, 1.0 / sample_rate_hz)
     band = scipy.signal.butter(4, [300.0, 3400.0], btype='bandpass', fs=sample_rate_hz, output='sos')
     _, h = scipy.signal.sosfreqz(band, worN=f, fs=sample_rate_hz)
@@ -278,7 +278,9 @@ def xcorr_delay_samples(x, # (..., L) reference reception
     x, y = _as_signal(x), _as_signal(y)
     if x.shape[-1] != y.shape[-1]: raise ValueError(f"y has {y.shape[-1]} samples: expected the {x.shape[-1]} of x")
     n = x.shape[-1]
-    if taper is not None: x = x * scipy.signal.get_window(taper, n)
+    if taper is not None:
+        import scipy.signal  # on first use (half a second)
+        x = x * scipy.signal.get_window(taper, n)
     cross = sfft.fft(y, axis=-1) * np.conj(sfft.fft(x, axis=-1))
     half = (n + 1) // 2
     padded = np.zeros(cross.shape[:-1] + (n * upsample,), dtype=np.complex128)
@@ -307,7 +309,9 @@ def rms_bandwidth_hz(x, # (..., L) complex baseband
     "RMS bandwidth of each row of `x` about its spectral centroid, Hz; `window` tapers a finite record first."
     x = _as_signal(x)
     if not (np.isfinite(sample_rate_hz) and sample_rate_hz > 0): raise ValueError(f"sample_rate_hz={sample_rate_hz!r}: expected a positive rate in Hz")
-    if window is not None: x = x * scipy.signal.get_window(window, x.shape[-1])
+    if window is not None:
+        import scipy.signal  # on first use (half a second)
+        x = x * scipy.signal.get_window(window, x.shape[-1])
     spec = sfft.fft(x, axis=-1)
     power = spec.real ** 2 + spec.imag ** 2
     total = power.sum(axis=-1, keepdims=True)

@@ -21,9 +21,7 @@ from datetime import datetime, timezone
 import numpy as np
 import pandas as pd
 import xarray as xr
-import zarr
 from tqdm import tqdm
-from zarr.codecs import ZstdCodec
 
 import heimdall
 from .geo import get_network, make_network
@@ -125,12 +123,13 @@ def validate_dataset(ds:xr.Dataset, # dataset in the store schema, in memory or 
 
 # %% ../nbs/04_store.ipynb #e60fa5e9
 _PROGRESS = 'heimdall_progress.json'
-_COMPRESSORS = (ZstdCodec(level=3),)
+_ZSTD_LEVEL = 3  # compression of every array
 
 def _now_utc() -> str: return datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
 
 def _root_attrs(path:pathlib.Path) -> dict | None:
     "Attributes of the Zarr v3 group at `path`, or None when `path` holds none."
+    import zarr  # here and below on first use: reading recordings never opens a store, and zarr's import costs a tenth of a second
     try: return dict(zarr.open_group(path, mode='r', zarr_format=3).attrs)
     except (FileNotFoundError, ValueError): return None
 
@@ -160,6 +159,8 @@ def _create_store(path:pathlib.Path, first:xr.Dataset, n_samples:int, chunk_size
     tmp = path.parent / f'.{path.name}.creating-{uuid.uuid4().hex[:8]}'
     tmp.mkdir()
     try:
+        import zarr
+        from zarr.codecs import ZstdCodec
         group = zarr.open_group(tmp, mode='w', zarr_format=3, attributes=attrs)
         for name, var in first.variables.items():
             shape, chunks = list(var.shape), list(var.shape)
@@ -168,7 +169,7 @@ def _create_store(path:pathlib.Path, first:xr.Dataset, n_samples:int, chunk_size
                 shape[axis], chunks[axis] = n_samples, chunk_size
             fill = np.nan if var.dtype.kind in 'fc' else np.zeros((), var.dtype).item()
             array = group.create_array(name, shape=tuple(shape), chunks=tuple(chunks), dtype=var.dtype, fill_value=fill,
-                                       compressors=_COMPRESSORS, dimension_names=var.dims, attributes=dict(var.attrs))
+                                       compressors=(ZstdCodec(level=_ZSTD_LEVEL),), dimension_names=var.dims, attributes=dict(var.attrs))
             if 'sample' not in var.dims: array[...] = var.values
         _write_progress(tmp, set(), -(-n_samples // chunk_size))
         os.replace(tmp, path)  # `path` is absent or an empty directory
@@ -196,6 +197,7 @@ def _check_same_build(path:pathlib.Path, attrs:dict | None, config:ScenarioConfi
     if attrs['schema_version'] != SCHEMA_VERSION:
         raise StoreError(f"{path}: holds schema_version={attrs['schema_version']!r}, this heimdall builds {SCHEMA_VERSION}; "
                          "choose another path")
+    import zarr
     try: iq = zarr.open_array(path / 'iq', mode='r', zarr_format=3)
     except (FileNotFoundError, ValueError) as e: raise StoreError(f"{path}: Heimdall store without a readable 'iq' array ({e})") from e
     held_config, asked_config = json.loads(attrs['config_json']), json.loads(config.to_json())
@@ -215,6 +217,7 @@ def _simulate_chunk(config, count, seed, start, path, max_threads=None) -> xr.Da
 
 def _build_chunk(path:str, config:ScenarioConfig, seed:int, start:int, count:int, max_threads:int | None=None):
     "Simulate, validate and write the `count` samples from `start` into the store at `path`: one chunk, one task."
+    import zarr
     _write_chunk(zarr.open_group(path, mode='r+', zarr_format=3), _simulate_chunk(config, count, seed, start, path, max_threads), start)
 
 _WORKER_MALLOC = {'distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_': 2**30,  # glibc keeps freed memory for reuse
@@ -263,6 +266,7 @@ def build_store(path, # directory of the Zarr store to create, finish or reuse
     _check_int('workers', workers, 1)
     if client is not None and workers != 1:
         raise ValueError(f"workers={workers!r} with a client: expected workers=1 (the client's cluster sets the parallelism)")
+    import zarr
     n_chunks = -(-n_samples // chunk_size)
     if _is_vacant(path):  # the first chunk shapes the store's arrays, so this process simulates and writes it
         first = _simulate_chunk(config, min(chunk_size, n_samples), seed, 0, path)
@@ -337,6 +341,7 @@ def write_store(ds:xr.Dataset, # dataset in the store schema, e.g. from `import_
     n_samples = ds.sizes['sample']
     attrs = {k: v for k, v in ds.attrs.items() if k not in ('created_utc', 'complete')}
     _create_store(path, ds.isel(sample=slice(0, chunk_size)), n_samples, chunk_size, {**attrs, 'created_utc': _now_utc(), 'complete': False})
+    import zarr
     group = zarr.open_group(path, mode='r+', zarr_format=3)
     for start in range(0, n_samples, chunk_size): _write_chunk(group, ds.isel(sample=slice(start, start + chunk_size)), start)
     _finish(group, path)
