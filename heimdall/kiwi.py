@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import pathlib
 import re
@@ -250,6 +251,14 @@ def receiver_position(rec:KiwiRecording, # from `read_kiwi_wav`
 
 # %% ../nbs/07b_kiwi.ipynb #aab7fac9
 _KAISER_BETA = 8.0  # window of the interpolation filter: about -80 dB sidelobes
+_FILTER_PHASES = 4096  # rows of the filter table: fractional delays 1/4096 sample apart
+
+@functools.lru_cache(maxsize=4)
+def _interpolation_filter(half_taps:int) -> tuple:
+    "The Kaiser-windowed sinc at taps j - f, j = -`half_taps` + 1 .. `half_taps`, for f = p / `_FILTER_PHASES`: (rows p = 0 .. P - 1, each row's step to the next), float32 (P, 2 half_taps)."
+    d = np.arange(-half_taps + 1, half_taps + 1)[None, :] - np.arange(_FILTER_PHASES + 1)[:, None] / _FILTER_PHASES
+    h = (np.sinc(d) * i0(_KAISER_BETA * np.sqrt(np.clip(1 - (d / half_taps) ** 2, 0, 1))) / i0(_KAISER_BETA)).astype(np.float32)
+    return h[:-1], h[1:] - h[:-1]
 
 def resample_to_grid(iq, # (N,) complex samples of one receiver
                      start_ns:int, # UTC of its sample 0, ns
@@ -263,20 +272,19 @@ def resample_to_grid(iq, # (N,) complex samples of one receiver
     x = np.asarray(iq, np.complex64)
     u = (grid_start_ns - start_ns) * 1e-9 * sample_rate_hz + np.arange(n) * (sample_rate_hz / grid_rate_hz)  # fractional sample index
     base = np.floor(u).astype(np.int64)
-    frac = u - base
     if base[0] - half_taps + 1 < 0 or base[-1] + half_taps >= len(x):
         raise ValueError(f"the grid needs samples [{base[0] - half_taps + 1}, {base[-1] + half_taps}] of a {len(x)}-sample recording")
-    # sinc(j - f) = -(-1)^j sin(pi f) / (pi (j - f)): one sine per grid point; the Kaiser window from a fine table
-    sin_pf = np.sin(np.pi * frac)
-    table_d = np.linspace(-half_taps, half_taps, 512 * half_taps + 1)
-    table_w = i0(_KAISER_BETA * np.sqrt(np.clip(1 - (table_d / half_taps) ** 2, 0, 1))) / i0(_KAISER_BETA)
-    out = np.zeros(n, np.complex128)
-    for j in range(-half_taps + 1, half_taps + 1):  # one vectorised pass per tap
-        d = j - frac
-        with np.errstate(divide='ignore', invalid='ignore'):
-            sinc = np.where(d == 0, 1.0, (-1.0 if j % 2 == 0 else 1.0) * sin_pf / (np.pi * d))
-        out += x[base + j] * (sinc * np.interp(d, table_d, table_w))
-    return out.astype(np.complex64)
+    phase = (u - base) * _FILTER_PHASES
+    row = np.minimum(phase.astype(np.int64), _FILTER_PHASES - 1)
+    t = (phase - row).astype(np.float32)                                            # between table rows: linear
+    h, dh = _interpolation_filter(int(half_taps))
+    taps_re, taps_im = (np.lib.stride_tricks.sliding_window_view(np.ascontiguousarray(part), 2 * half_taps) for part in (x.real, x.imag))
+    out = np.empty(n, np.complex64)
+    for s in range(0, n, 4096):                                                     # a few thousand points at a time: in cache
+        sl = slice(s, s + 4096)
+        w, first = h[row[sl]] + t[sl, None] * dh[row[sl]], base[sl] - half_taps + 1  # (k, 2 half_taps) weights of the samples from `first`
+        out.real[sl], out.imag[sl] = np.einsum('kj,kj->k', taps_re[first], w), np.einsum('kj,kj->k', taps_im[first], w)
+    return out
 
 # %% ../nbs/07b_kiwi.ipynb #be3cdc9b
 def _kiwi_paths(source) -> list[pathlib.Path]:
