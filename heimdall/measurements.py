@@ -62,7 +62,7 @@ def estimate_noise_power(iq, # (..., T) complex IQ in any units
     segment = min(int(segment), iq.shape[-1])
     n_seg = iq.shape[-1] // segment
     window = tukey_window(segment, 1.0)                                          # Hann
-    x = iq[..., :n_seg * segment].reshape(iq.shape[:-1] + (n_seg, segment)).astype(np.complex128) * window
+    x = iq[..., :n_seg * segment].reshape(iq.shape[:-1] + (n_seg, segment)) * window   # complex128: the window is float64
     X = sfft.fft(x, axis=-1, workers=-1)
     periodogram = (X.real ** 2 + X.imag ** 2).mean(-2) / np.sum(window ** 2)      # (..., segment), noise: Gamma(n_seg) x power
     return np.median(periodogram, -1) / (scipy.special.gammaincinv(n_seg, 0.5) / n_seg)   # median of Gamma(n_seg, 1 / n_seg)
@@ -140,8 +140,11 @@ def _lag_czt(n_bins:int, upsample:int, half:int, n_time:int) -> tuple:
 def _czt(x:np.ndarray, plan:tuple) -> np.ndarray:
     "The chirp z-transform `plan` (from `_lag_czt`) of the rows of `x` (n, n_bins): (n, 2 half + 1)."
     pre, kernel, post = plan
-    y = sfft.ifft(sfft.fft(x * pre, len(kernel), axis=-1, workers=-1) * kernel, axis=-1, workers=-1, overwrite_x=True)
-    return y[..., :len(post)] * post
+    y = np.zeros(x.shape[:-1] + kernel.shape, np.complex128)                     # zero-padded to the kernel's length
+    np.multiply(x, pre, out=y[..., :len(pre)])
+    y = sfft.fft(y, axis=-1, workers=-1, overwrite_x=True)
+    y *= kernel
+    return sfft.ifft(y, axis=-1, workers=-1, overwrite_x=True)[..., :len(post)] * post
 
 def _lag_correlation(cross_spectrum, # (..., T) cross-spectrum in FFT bin order
                      upsample:int, # lag grid step = 1 / upsample samples
