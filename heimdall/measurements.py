@@ -14,7 +14,6 @@ import scipy.fft as sfft
 import scipy.special
 
 from .propagation import SPEED_OF_LIGHT_M_S
-from .signals import rms_bandwidth_hz
 
 # %% ../nbs/06_measurements.ipynb #f6a5b8c7
 def receiver_pairs(n_receivers:int, # number of receivers R
@@ -109,8 +108,14 @@ def signal_spectrum(iq, # (..., R, T) complex IQ in units of the noise amplitude
 def estimate_rms_bandwidth_hz(spectrum, # (..., T) power spectrum from `signal_spectrum`, FFT bin order
                               sample_rate_hz:float, # sample rate, Hz
                              ) -> np.ndarray: # (...) RMS bandwidth about the spectral centroid, Hz (0 if no signal)
-    "RMS bandwidth of the waveform whose power spectrum is `spectrum`, by `heimdall.signals.rms_bandwidth_hz`."
-    return rms_bandwidth_hz(sfft.ifft(np.sqrt(np.asarray(spectrum, np.float64)), axis=-1), sample_rate_hz)
+    "RMS bandwidth of the waveform whose power spectrum is `spectrum`: `heimdall.signals.rms_bandwidth_hz` of it, straight from the spectrum."
+    if not (np.isfinite(sample_rate_hz) and sample_rate_hz > 0): raise ValueError(f"sample_rate_hz={sample_rate_hz!r}: expected a positive rate in Hz")
+    power = np.asarray(spectrum, np.float64)
+    total = power.sum(-1, keepdims=True)
+    power = power / np.where(total > 0, total, 1.0)
+    f = sfft.fftfreq(power.shape[-1], 1.0 / sample_rate_hz)
+    centroid = (power * f).sum(-1, keepdims=True)
+    return np.sqrt(np.maximum((power * (f - centroid) ** 2).sum(-1), 0.0))
 
 # %% ../nbs/06_measurements.ipynb #812cadc7
 def coherence_prefilter(iq, # (..., R, T) complex IQ in units of the noise amplitude
@@ -124,7 +129,8 @@ def coherence_prefilter(iq, # (..., R, T) complex IQ in units of the noise ampli
 
 def _chirp(x:np.ndarray, period:int) -> np.ndarray:
     "exp(i pi `x` / (`period` / 2)) for integers `x`, reduced modulo `period` first: exact phases for x up to about 3e18."
-    return np.exp(2j * np.pi * (np.asarray(x, np.int64) % period) / period)
+    angle = (2 * np.pi / period) * (np.asarray(x, np.int64) % period)
+    return np.cos(angle) + 1j * np.sin(angle)
 
 @functools.lru_cache(maxsize=4)
 def _lag_czt(n_bins:int, upsample:int, half:int, n_time:int) -> tuple:
