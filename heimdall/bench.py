@@ -33,6 +33,7 @@ from tqdm.auto import tqdm
 
 import heimdall
 from .cli import _OneLineParser, _positive_float, _positive_int, _unwritable
+from .export import package_source_hash
 from .models.core import INPUT_KINDS, REGISTRY, load_architectures
 from .simulate import get_preset
 from .store import StoreError, build_store, store_fingerprint
@@ -188,9 +189,7 @@ def _sha256(obj) -> str: return hashlib.sha256(json.dumps(obj, sort_keys=True, d
 @functools.cache
 def source_fingerprint() -> str:
     "SHA-256 of the package source (every `heimdall/**/*.py` except the nbdev index) and of the code cells of the notebooks that runs execute."
-    pkg, h = pathlib.Path(heimdall.__file__).resolve().parent, hashlib.sha256()
-    for f in sorted(p for p in pkg.rglob('*.py') if p.name != '_modidx.py'):
-        h.update(f.relative_to(pkg).as_posix().encode()); h.update(f.read_bytes())
+    h = hashlib.sha256(package_source_hash().encode())
     for f in sorted(BENCH_NOTEBOOKS / f'{name}.ipynb' for name in RUN_NOTEBOOKS):
         cells = json.loads(f.read_text())['cells']
         h.update(f.name.encode()); h.update(json.dumps([''.join(c['source']) for c in cells if c['cell_type'] == 'code']).encode())
@@ -281,7 +280,8 @@ def plan_runs(profile:BenchProfile, # the profile
                     train_store=_rel(paths['train']), test_store=_rel(paths['test']),
                     n_train=profile.n_train, n_test=profile.n_test, train_splits=list(profile.train_splits), epochs=profile.epochs, batch_size=profile.batch_size, lr=profile.lr,
                     threads=profile.threads, seed=seed, latency_repeats=profile.latency_repeats if seed == 0 else 0, member_checkpoints=members,
-                    classical_csv=_rel(report_dir / 'runs' / name / 'classical' / 'baselines_samples.csv'), out=_rel(out)), seed=seed)
+                    classical_csv=_rel(report_dir / 'runs' / name / 'classical' / 'baselines_samples.csv'),
+                    graph_cache=_rel(pathlib.Path(paths['train']).parent / 'onnx_graphs'), out=_rel(out)), seed=seed)
                 depends = [planned[name, 'classical']] + [planned[name, d, seed] for d in dependencies(arch) if (name, d, seed) in planned]
                 run.depends = tuple(d.label for d in depends)
                 planned[name, arch, seed] = _fingerprinted(run, [paths['train'], paths['test']], depends)
