@@ -120,10 +120,10 @@ def _ground_ranges(p:np.ndarray, # (..., K, 2) candidate positions, east, north,
         lat, lon, rlat, rlon = np.broadcast_arrays(lat[..., None], lon[..., None], rx_ll[..., 0], rx_ll[..., 1])
         if coarse: return np.maximum(_lambert_distance_m(lat, lon, rlat, rlon), 1.0)
         return np.maximum(_GEOD.inv(lon.ravel(), lat.ravel(), rlon.ravel(), rlat.ravel())[2].reshape(lat.shape), 1.0)
-    d = dist(p)
-    if not jac: return d, None
+    if not jac: return dist(p), None
     steps = np.eye(2)                   # 1 m east, 1 m north: the curvature error is ~0.5 m / range, 1e-6 at 500 km
-    return d, np.stack([dist(p + s) - d for s in steps], -1)
+    d, east, north = dist(np.stack([p, p + steps[0], p + steps[1]]))        # one call for the point and its two neighbours
+    return d, np.stack([east - d, north - d], -1)
 
 def search_box_en(rx_enu, # (..., R, 3) receiver positions, m (non-finite ones ignored)
                   step_m:float=2000.0, # grid spacing, m
@@ -476,7 +476,7 @@ def _chunk_measurements(ds:xr.Dataset, config:ScenarioConfig, ref:tuple, method:
 UNCALIBRATED_GAIN_SIGMA_DB = 20.0  # recordings: receivers' antennas, preamps and gains differ by tens of dB, and nothing calibrates them
 
 def _search_defaults(ds:xr.Dataset, recorded:bool, step_m, margin_m) -> tuple:
-    "Likelihood-map spacing and margin, m: 2 km and 30 km for simulated data (transmitters in the network area); recordings: the largest baseline, about 200 steps across."
+    "Likelihood-map spacing and margin, m: 2 km and 30 km for simulated data (transmitters in the network area); recordings: the largest baseline, about 100 steps across."
     baseline_m = 0.0
     if recorded:  # a real transmitter is often outside its receivers' network
         lat, lon = ds.rx_lat.values[0], ds.rx_lon.values[0]
@@ -484,13 +484,13 @@ def _search_defaults(ds:xr.Dataset, recorded:bool, step_m, margin_m) -> tuple:
         a, b = np.triu_indices(int(ok.sum()), 1)
         if len(a): baseline_m = float(geodesic_distance_m(lat[ok][a], lon[ok][a], lat[ok][b], lon[ok][b]).max())
     margin_m = max(30e3, baseline_m) if margin_m is None else margin_m
-    step_m = max(2000.0, (baseline_m + 2 * margin_m) / 200) if step_m is None and recorded else (2000.0 if step_m is None else step_m)
+    step_m = max(2000.0, (baseline_m + 2 * margin_m) / 100) if step_m is None and recorded else (2000.0 if step_m is None else step_m)
     return float(step_m), float(margin_m)
 
 def locate(ds:xr.Dataset, # dataset in the store schema: simulated, an opened store, or `import_sigmf` recordings
            method:str, # one of `METHODS`: 'tdoa', 'rss', 'combined', 'centroid'
            batch_size:int=256, # samples per chunk (the fixes do not depend on it)
-           grid_step_m:float|None=None, # likelihood-map spacing, m; default 2 km (recordings: at least 1/200 of the map's width)
+           grid_step_m:float|None=None, # likelihood-map spacing, m; default 2 km (recordings: at least 1/100 of the map's width)
            grid_margin_m:float|None=None, # likelihood-map margin around the receivers, m; default 30 km (recordings: at least the largest baseline)
            outlier_sigma:float=5.0, # TDOA pair outlier threshold, standard deviations
            config:ScenarioConfig|None=None, # the estimators' assumptions; default: `simulation_scenario(ds)`, else `scenario_from_store(ds)`
