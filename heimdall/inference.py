@@ -12,7 +12,6 @@ import os
 import pathlib
 
 import numpy as np
-import onnxruntime as ort
 import pandas as pd
 import xarray as xr
 
@@ -50,6 +49,7 @@ class OnnxLocalizer:
                 ):
         self.path = pathlib.Path(path)
         if not self.path.is_file(): raise ValueError(f'path={str(path)!r}: no such ONNX file')
+        import onnxruntime as ort  # on first use: heimdall-locate with a classical method never needs it
         opts = ort.SessionOptions()
         if threads is not None: opts.intra_op_num_threads, opts.inter_op_num_threads = int(threads), 1
         self.session = ort.InferenceSession(str(self.path), opts, providers=list(providers))
