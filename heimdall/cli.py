@@ -8,7 +8,7 @@ import argparse, sys, tempfile
 from pathlib import Path
 
 from .simulate import PRESETS, get_preset
-from .store import StoreError, build_store
+from .store import StoreError, _remote_problem, _store_path, build_store
 
 # %% auto #0
 __all__ = ['simulate_parser', 'simulate_main']
@@ -32,7 +32,8 @@ def _positive_float(s: str) -> float:
     return v
 
 def _unwritable(path) -> str | None:
-    "Why nothing can be written at `path` (a file or folder to create), or None: its nearest existing ancestor must be a folder that takes a new file."
+    "Why nothing can be written at `path` (a file or folder to create, or an `s3://` URL), or None: its nearest existing ancestor must be a folder that takes a new file."
+    if isinstance(path, str) and '://' in path: return _remote_problem(_store_path(path))  # credentials and bucket
     nearest = Path(path).absolute()
     while not nearest.exists(): nearest = nearest.parent
     if not nearest.is_dir(): return f'{nearest} is not a folder'
@@ -40,6 +41,10 @@ def _unwritable(path) -> str | None:
         with tempfile.TemporaryFile(dir=nearest): pass
     except OSError as e: return f'no file can be created in {nearest} ({e.strerror or type(e).__name__})'
     return None
+
+def _out_path(s: str) -> str | Path:
+    "An output argument: a URL (`s3://bucket/a.zarr`) stays a string, anything else is a local `Path`."
+    return s if '://' in s else Path(s)
 
 def _non_negative_float(s: str) -> float:
     try: v = float(s)
@@ -58,7 +63,7 @@ def simulate_parser() -> argparse.ArgumentParser:
     p = _OneLineParser(prog='heimdall-simulate', description='Simulate a receiver network and write a Zarr IQ store.')
     p.add_argument('--preset', required=True, choices=sorted(PRESETS), metavar='NAME', help=f"scenario preset: {', '.join(sorted(PRESETS))}")
     p.add_argument('--n', required=True, type=_positive_int, help='number of samples')
-    p.add_argument('--out', required=True, type=Path, help='path of the Zarr store to write (resumed if interrupted)')
+    p.add_argument('--out', required=True, type=_out_path, help='path or s3:// URL of the Zarr store to write (resumed if interrupted)')
     p.add_argument('--seed', type=_non_negative_int, default=0, help='seed of the sample stream')
     p.add_argument('--chunk-size', type=_positive_int, default=256, help='samples per Zarr chunk')
     p.add_argument('--workers', type=_positive_int, default=1, help='processes simulating chunks in parallel (a local dask cluster); 1: this process')
@@ -76,5 +81,7 @@ def simulate_main(argv: list[str] | None = None) -> int:
                            progress=not args.quiet, workers=args.workers)
     except (StoreError, ValueError) as e:
         p.exit(2, f"{p.prog}: error: {e}\n")
+    except PermissionError as e:  # e.g. a bucket that these credentials may not write
+        p.error(f'argument --out: {args.out} cannot be written: {e}')
     print(f"{path}: {args.n} samples of preset {args.preset} (seed {args.seed})")
     return 0

@@ -127,20 +127,55 @@ _ZSTD_LEVEL = 3  # compression of every array
 
 def _now_utc() -> str: return datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
 
+def _store_path(path) -> pathlib.Path:
+    "`path` as a `pathlib.Path`, or as a `upath.UPath` (the same methods, backed by fsspec) when it is a URL such as `s3://bucket/a.zarr`."
+    if isinstance(path, str) and '://' in path:
+        from upath import UPath  # only stores at URLs import fsspec's path layer
+        path = UPath(path)
+    return path if hasattr(path, 'protocol') else pathlib.Path(path)
+
+def _is_remote(path) -> bool: return not isinstance(path, pathlib.Path)
+
+_NO_CREDENTIALS = 'no credentials were found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)'
+
+def _remote_problem(path) -> str | None:
+    "Why the S3 store URL `path` cannot be reached (no credentials, a missing bucket), or None; found before any work, as one line."
+    if not _is_remote(path) or path.protocol not in ('s3', 's3a'): return None
+    import botocore.session
+    if botocore.session.get_session().get_credentials() is None: return _NO_CREDENTIALS
+    bucket = path.path.split('/')[0]
+    if not path.fs.exists(bucket): return f"the bucket {bucket!r} does not exist"
+    return None
+
+def _check_remote(path):
+    if (why := _remote_problem(path)): raise StoreError(f"path={str(path)!r}: {why}")
+
+def _group(path, mode:str='r+'):
+    "The Zarr v3 group of the store at `path`, a local path or a URL."
+    import zarr  # here and below on first use: reading recordings never opens a store, and zarr's import costs a tenth of a second
+    return zarr.open_group(str(path), mode=mode, zarr_format=3)
+
 def _root_attrs(path:pathlib.Path) -> dict | None:
     "Attributes of the Zarr v3 group at `path`, or None when `path` holds none."
-    import zarr  # here and below on first use: reading recordings never opens a store, and zarr's import costs a tenth of a second
-    try: return dict(zarr.open_group(path, mode='r', zarr_format=3).attrs)
+    try: return dict(_group(path, 'r').attrs)
     except (FileNotFoundError, ValueError): return None
 
-def _is_vacant(path:pathlib.Path) -> bool: return not path.exists() or (path.is_dir() and not any(path.iterdir()))
+def _is_vacant(path:pathlib.Path) -> bool:
+    "True where no store stands at `path`: nothing, an empty folder, or (at a URL) the skeleton of a build killed before its progress record."
+    if not path.exists() or (path.is_dir() and not any(path.iterdir())): return True
+    if not _is_remote(path): return False  # a local skeleton appears whole, by rename
+    attrs = _root_attrs(path)
+    return attrs is not None and attrs.get('complete') is False and not (path / _PROGRESS).exists()
 
 def _check_int(name:str, value, minimum:int):
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
         raise ValueError(f"{name}={value!r}: expected a {'positive' if minimum > 0 else 'non-negative'} integer")
 
 def _write_progress(path:pathlib.Path, chunks_done:set[int], n_chunks:int):
-    "Record the indices `chunks_done` atomically: a torn write leaves the previous record."
+    "Record the indices `chunks_done` atomically: a torn write leaves the previous record (an object store replaces an object whole)."
+    if _is_remote(path):
+        (path / _PROGRESS).write_text(json.dumps({'chunks_done': sorted(chunks_done), 'n_chunks': n_chunks}))
+        return
     tmp = path / f'.{_PROGRESS}.tmp'
     with open(tmp, 'w') as f:
         json.dump({'chunks_done': sorted(chunks_done), 'n_chunks': n_chunks}, f)
@@ -149,29 +184,35 @@ def _write_progress(path:pathlib.Path, chunks_done:set[int], n_chunks:int):
 
 def _read_progress(path:pathlib.Path) -> dict:
     "The progress record of the build at `path`: `chunks_done` (a set of chunk indices) and `n_chunks` when known."
-    try: record = json.loads((path / _PROGRESS).read_text())
+    progress = path / _PROGRESS
+    try: record = json.loads(progress.fs.cat_file(progress.path) if _is_remote(path) else progress.read_bytes())  # remote: one GET, never a read torn by a replacement
     except FileNotFoundError: return {'chunks_done': set()}
     return {**record, 'chunks_done': set(record['chunks_done'])}
 
+def _write_skeleton(path:pathlib.Path, first:xr.Dataset, n_samples:int, chunk_size:int, attrs:dict):
+    "Write at `path` an empty store shaped like `first` but `n_samples` long, then (last) its progress record at 0 chunks."
+    import zarr
+    from zarr.codecs import ZstdCodec
+    group = zarr.open_group(str(path), mode='w', zarr_format=3, attributes=attrs)
+    for name, var in first.variables.items():
+        shape, chunks = list(var.shape), list(var.shape)
+        if 'sample' in var.dims:
+            axis = var.dims.index('sample')
+            shape[axis], chunks[axis] = n_samples, chunk_size
+        fill = np.nan if var.dtype.kind in 'fc' else np.zeros((), var.dtype).item()
+        array = group.create_array(name, shape=tuple(shape), chunks=tuple(chunks), dtype=var.dtype, fill_value=fill,
+                                   compressors=(ZstdCodec(level=_ZSTD_LEVEL),), dimension_names=var.dims, attributes=dict(var.attrs))
+        if 'sample' not in var.dims: array[...] = var.values
+    _write_progress(path, set(), -(-n_samples // chunk_size))
+
 def _create_store(path:pathlib.Path, first:xr.Dataset, n_samples:int, chunk_size:int, attrs:dict):
-    "Atomically create at `path` an empty store shaped like `first` but `n_samples` long, progress at 0 chunks."
+    "Create at `path` an empty store shaped like `first` but `n_samples` long, progress at 0 chunks: atomically on a local disk."
+    if _is_remote(path): return _write_skeleton(path, first, n_samples, chunk_size, attrs)  # no rename on object storage: in place
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f'.{path.name}.creating-{uuid.uuid4().hex[:8]}'
     tmp.mkdir()
     try:
-        import zarr
-        from zarr.codecs import ZstdCodec
-        group = zarr.open_group(tmp, mode='w', zarr_format=3, attributes=attrs)
-        for name, var in first.variables.items():
-            shape, chunks = list(var.shape), list(var.shape)
-            if 'sample' in var.dims:
-                axis = var.dims.index('sample')
-                shape[axis], chunks[axis] = n_samples, chunk_size
-            fill = np.nan if var.dtype.kind in 'fc' else np.zeros((), var.dtype).item()
-            array = group.create_array(name, shape=tuple(shape), chunks=tuple(chunks), dtype=var.dtype, fill_value=fill,
-                                       compressors=(ZstdCodec(level=_ZSTD_LEVEL),), dimension_names=var.dims, attributes=dict(var.attrs))
-            if 'sample' not in var.dims: array[...] = var.values
-        _write_progress(tmp, set(), -(-n_samples // chunk_size))
+        _write_skeleton(tmp, first, n_samples, chunk_size, attrs)
         os.replace(tmp, path)  # `path` is absent or an empty directory
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -198,7 +239,7 @@ def _check_same_build(path:pathlib.Path, attrs:dict | None, config:ScenarioConfi
         raise StoreError(f"{path}: holds schema_version={attrs['schema_version']!r}, this heimdall builds {SCHEMA_VERSION}; "
                          "choose another path")
     import zarr
-    try: iq = zarr.open_array(path / 'iq', mode='r', zarr_format=3)
+    try: iq = zarr.open_array(str(path / 'iq'), mode='r', zarr_format=3)
     except (FileNotFoundError, ValueError) as e: raise StoreError(f"{path}: Heimdall store without a readable 'iq' array ({e})") from e
     held_config, asked_config = json.loads(attrs['config_json']), json.loads(config.to_json())
     diffs = [f"{k}: store {held!r} != asked {asked!r}" for k, held, asked in
@@ -248,7 +289,7 @@ def _completed_chunks(path:str, config:ScenarioConfig, seed:int,
                 yield futures[future]
         finally: client.cancel(list(futures))
 
-def build_store(path, # directory of the Zarr store to create, finish or reuse
+def build_store(path, # directory or URL (`s3://bucket/a.zarr`) of the Zarr store to create, finish or reuse
                 config:ScenarioConfig | str, # scenario config or a `PRESETS` name
                 n_samples:int, # number of samples
                 seed:int, # seed of the sample stream
@@ -258,7 +299,7 @@ def build_store(path, # directory of the Zarr store to create, finish or reuse
                 client=None, # a `dask.distributed.Client`: build the chunks on its cluster instead (leave `workers` at 1)
                ) -> pathlib.Path:
     "Simulate `n_samples` of `config` with `seed` into a Zarr store at `path`, `chunk_size` samples at a time; resumes an interrupted build."
-    path = pathlib.Path(path)
+    path = _store_path(path)
     if isinstance(config, str):
         if config not in PRESETS: raise ValueError(f"config={config!r}: expected a ScenarioConfig or a preset in {sorted(PRESETS)}")
         config = PRESETS[config]
@@ -266,35 +307,37 @@ def build_store(path, # directory of the Zarr store to create, finish or reuse
     _check_int('workers', workers, 1)
     if client is not None and workers != 1:
         raise ValueError(f"workers={workers!r} with a client: expected workers=1 (the client's cluster sets the parallelism)")
-    import zarr
+    _check_remote(path)
     n_chunks = -(-n_samples // chunk_size)
     if _is_vacant(path):  # the first chunk shapes the store's arrays, so this process simulates and writes it
         first = _simulate_chunk(config, min(chunk_size, n_samples), seed, 0, path)
         _create_store(path, first, n_samples, chunk_size, {**first.attrs, 'created_utc': _now_utc(), 'complete': False})
-        _write_chunk(zarr.open_group(path, mode='r+', zarr_format=3), first, 0)
+        _write_chunk(_group(path), first, 0)
         _write_progress(path, {0}, n_chunks)
     else:
         attrs = _root_attrs(path)
         _check_same_build(path, attrs, config, n_samples, seed, chunk_size)
         if attrs['complete'] is True: return path
-        for partial in path.rglob('*.partial'): partial.unlink()  # zarr's temporaries from a killed write
+        if not _is_remote(path):  # an object store writes each chunk whole
+            for partial in path.rglob('*.partial'): partial.unlink()  # zarr's temporaries from a killed write
     done = _read_progress(path)['chunks_done']
     todo = {k: (k * chunk_size, min(chunk_size, n_samples - k * chunk_size)) for k in range(n_chunks) if k not in done}
     with tqdm(total=n_samples, initial=n_samples - sum(count for _, count in todo.values()), unit='sample', desc=path.name,
               disable=not progress) as bar:
-        for k in _completed_chunks(str(path.absolute()), config, seed, todo, workers, client):  # absolute: a cluster's workers have their own working directory
+        for k in _completed_chunks(str(path if _is_remote(path) else path.absolute()), config, seed, todo, workers, client):  # absolute: a cluster's workers have their own working directory
             done.add(k)
             _write_progress(path, done, n_chunks)
             bar.update(todo[k][1])
-    _finish(zarr.open_group(path, mode='r+', zarr_format=3), path)
+    _finish(_group(path), path)
     return path
 
 # %% ../nbs/04_store.ipynb #0134123d
-def open_store(path, # directory of a Zarr store written by `build_store` or `write_store`
+def open_store(path, # directory or URL (`s3://bucket/a.zarr`) of a Zarr store written by `build_store` or `write_store`
                check_finite:bool=True, # scan `iq` for NaN/Inf chunk by chunk (one full read); False skips it
               ) -> xr.Dataset:
     "Open the store at `path` lazily as an `xarray.Dataset` after validating it against `STORE_SCHEMA`."
-    path = pathlib.Path(path)
+    path = _store_path(path)
+    _check_remote(path)
     attrs = _root_attrs(path)
     if attrs is None:
         raise StoreError(f"{path}: no such store ({'no Zarr v3 group here' if path.exists() else 'path does not exist'})")
@@ -308,23 +351,23 @@ def open_store(path, # directory of a Zarr store written by `build_store` or `wr
                          "written); its build was interrupted: run build_store again with the same arguments to finish it")
     missing = [a for a in STORE_ATTRS if a not in attrs]
     if missing: raise StoreError(f"{path}: missing attribute(s) {missing}")
-    try: ds = xr.open_zarr(path, consolidated=False, chunks=None, zarr_format=3)
+    try: ds = xr.open_zarr(str(path), consolidated=False, chunks=None, zarr_format=3)
     except Exception as e: raise StoreError(f"{path}: xarray cannot open the store ({type(e).__name__}: {e})") from e
     validate_dataset(ds, str(path), check_finite)
     return ds[list(STORE_SCHEMA) + sorted(set(ds.data_vars) - set(STORE_SCHEMA))]  # schema order
 
 # %% ../nbs/04_store.ipynb #6ba2b9b5
-def store_fingerprint(path, # directory of a complete store written by `build_store` or `write_store`
+def store_fingerprint(path, # directory or URL of a complete store written by `build_store` or `write_store`
                      ) -> str: # hex SHA-256
     "Content fingerprint of the store at `path`: its attributes except `created_utc` and the bytes of every array file."
-    path = pathlib.Path(path)
+    path = _store_path(path)
     attrs = _root_attrs(path)
     if attrs is None or 'schema_version' not in attrs: raise StoreError(f"{path}: no Heimdall store here to fingerprint")
     if attrs.get('complete') is not True: raise StoreError(f"{path}: incomplete store; finish its build before fingerprinting it")
     h = hashlib.sha256(json.dumps({k: v for k, v in attrs.items() if k != 'created_utc'}, sort_keys=True, default=str).encode())
     for f in sorted(p for p in path.rglob('*') if p.is_file() and p.relative_to(path).as_posix() not in ('zarr.json', _PROGRESS)):
         h.update(f.relative_to(path).as_posix().encode())
-        with open(f, 'rb') as fh:
+        with f.open('rb') as fh:
             for block in iter(lambda: fh.read(1 << 24), b''): h.update(block)
     return h.hexdigest()
 
