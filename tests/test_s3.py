@@ -1,7 +1,7 @@
 """Stores on S3: a local S3 server (moto in server mode on 127.0.0.1, started and stopped here) holds a store whose build
 is killed, resumed and opened there, and it ends bit-identical to the same store built on the local disk. A missing
 bucket and missing credentials are one-line errors, in the library and in `heimdall-simulate`."""
-import contextlib, io, logging, os, signal, subprocess, sys, time
+import contextlib, io, logging, os, signal, subprocess, sys
 
 import pytest
 import zarr
@@ -73,14 +73,17 @@ def _assert_same(a: dict, b: dict):
 
 def test_killed_build_on_s3_resumes_bit_identical(s3, local):
     url = f'{s3}/stores/killed.zarr'
-    code = (f"from heimdall.store import build_store; from heimdall.simulate import PRESETS; "
-            f"build_store({url!r}, PRESETS['websdr_gnss'].replace(n_time=64), {N}, {SEED}, chunk_size={CHUNK}, progress=False)")
-    proc = subprocess.Popen([sys.executable, '-c', code], env=os.environ.copy())
-    path, deadline = _store_path(url), time.monotonic() + 120
-    while len(_read_progress(path)['chunks_done']) < 2:  # the progress record, an object of its own, read afresh each time
-        assert proc.poll() is None and time.monotonic() < deadline, 'the build ended before it could be killed'
-        time.sleep(0.005)
-    proc.send_signal(signal.SIGKILL); proc.wait()
+    # the build SIGKILLs itself right after its progress record says 2 chunks: a real kill mid-build, at a point no machine's speed moves
+    code = (f"import os, signal; import heimdall.store as hs; from heimdall.simulate import PRESETS\n"
+            f"record = hs._write_progress\n"
+            f"def write_then_die(path, done, n):\n"
+            f"    record(path, done, n)\n"
+            f"    if len(done) >= 2: os.kill(os.getpid(), signal.SIGKILL)\n"
+            f"hs._write_progress = write_then_die\n"
+            f"hs.build_store({url!r}, PRESETS['websdr_gnss'].replace(n_time=64), {N}, {SEED}, chunk_size={CHUNK}, progress=False)")
+    proc = subprocess.run([sys.executable, '-c', code], env=os.environ.copy(), timeout=300)
+    assert proc.returncode == -signal.SIGKILL, proc.returncode
+    path = _store_path(url)
     done = len(_read_progress(path)['chunks_done'])
     assert 2 <= done < N // CHUNK and _root_attrs(path)['complete'] is False
     with pytest.raises(StoreError, match=f"{url}: incomplete store \\({done} of {N // CHUNK} chunks written\\)"): open_store(url)
