@@ -14,6 +14,7 @@ import scipy.fft as sfft
 import scipy.special
 
 from .propagation import SPEED_OF_LIGHT_M_S
+from .signals import spectrum_rms_bandwidth_hz
 
 # %% ../nbs/06_measurements.ipynb #f6a5b8c7
 def receiver_pairs(n_receivers:int, # number of receivers R
@@ -108,14 +109,8 @@ def signal_spectrum(iq, # (..., R, T) complex IQ in units of the noise amplitude
 def estimate_rms_bandwidth_hz(spectrum, # (..., T) power spectrum from `signal_spectrum`, FFT bin order
                               sample_rate_hz:float, # sample rate, Hz
                              ) -> np.ndarray: # (...) RMS bandwidth about the spectral centroid, Hz (0 if no signal)
-    "RMS bandwidth of the waveform whose power spectrum is `spectrum`: `heimdall.signals.rms_bandwidth_hz` of it, straight from the spectrum."
-    if not (np.isfinite(sample_rate_hz) and sample_rate_hz > 0): raise ValueError(f"sample_rate_hz={sample_rate_hz!r}: expected a positive rate in Hz")
-    power = np.asarray(spectrum, np.float64)
-    total = power.sum(-1, keepdims=True)
-    power = power / np.where(total > 0, total, 1.0)
-    f = sfft.fftfreq(power.shape[-1], 1.0 / sample_rate_hz)
-    centroid = (power * f).sum(-1, keepdims=True)
-    return np.sqrt(np.maximum((power * (f - centroid) ** 2).sum(-1), 0.0))
+    "RMS bandwidth of the waveform whose power spectrum is `spectrum` (`heimdall.signals.spectrum_rms_bandwidth_hz`)."
+    return spectrum_rms_bandwidth_hz(spectrum, sample_rate_hz)
 
 # %% ../nbs/06_measurements.ipynb #812cadc7
 def coherence_prefilter(iq, # (..., R, T) complex IQ in units of the noise amplitude

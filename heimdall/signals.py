@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['DTMF_LOW_HZ', 'DTMF_HIGH_HZ', 'WAVEFORM_KINDS', 'fm_voice', 'tone', 'dual_tone', 'fsk_burst', 'generate_waveforms',
            'fractional_delay', 'apply_cfo', 'multipath_taps', 'apply_multipath', 'add_awgn', 'xcorr_delay_samples',
-           'rms_bandwidth_hz']
+           'spectrum_rms_bandwidth_hz', 'rms_bandwidth_hz']
 
 # %% ../nbs/02_signals.ipynb #6f6352f8
 import math
@@ -302,20 +302,31 @@ def xcorr_delay_samples(x, # (..., L) reference reception
     return tau - n * np.ceil((tau - n / 2) / n)
 
 # %% ../nbs/02_signals.ipynb #37440d14
+def _check_rate(sample_rate_hz):
+    if not (np.isfinite(sample_rate_hz) and sample_rate_hz > 0): raise ValueError(f"sample_rate_hz={sample_rate_hz!r}: expected a positive rate in Hz")
+
+def spectrum_rms_bandwidth_hz(power, # (..., L) power spectrum in FFT bin order, any scale
+                              sample_rate_hz:float, # sample rate, Hz
+                             ) -> np.ndarray: # (...,) RMS bandwidth around the spectral centroid, Hz (0 for an all-zero row)
+    "RMS bandwidth of the waveform whose power spectrum is `power`: the spread of the bin frequencies weighted by power."
+    _check_rate(sample_rate_hz)
+    power = np.asarray(power, np.float64)
+    total = power.sum(axis=-1, keepdims=True)
+    power = power / np.where(total > 0, total, 1.0)
+    f = sfft.fftfreq(power.shape[-1], 1.0 / sample_rate_hz)
+    centroid = (power * f).sum(axis=-1, keepdims=True)
+    return np.sqrt(np.maximum((power * (f - centroid) ** 2).sum(axis=-1), 0.0))
+
 def rms_bandwidth_hz(x, # (..., L) complex baseband
                      sample_rate_hz:float, # sample rate, Hz
                      window=None, # None: the record as it is (circular); or a `scipy.signal.get_window` spec, e.g. 'hann'
                     ) -> np.ndarray: # (...,) RMS bandwidth around the spectral centroid, Hz (0 for an all-zero row)
     "RMS bandwidth of each row of `x` about its spectral centroid, Hz; `window` tapers a finite record first."
     x = _as_signal(x)
-    if not (np.isfinite(sample_rate_hz) and sample_rate_hz > 0): raise ValueError(f"sample_rate_hz={sample_rate_hz!r}: expected a positive rate in Hz")
+    _check_rate(sample_rate_hz)
     if window is not None:
         import scipy.signal  # on first use (half a second)
         x = x * scipy.signal.get_window(window, x.shape[-1])
     spec = sfft.fft(x, axis=-1)
-    power = spec.real ** 2 + spec.imag ** 2
-    total = power.sum(axis=-1, keepdims=True)
-    power /= np.where(total > 0, total, 1.0)
-    f = sfft.fftfreq(x.shape[-1], 1.0 / sample_rate_hz)
-    centroid = (power * f).sum(axis=-1, keepdims=True)
-    return np.sqrt(np.maximum((power * (f - centroid) ** 2).sum(axis=-1), 0.0))
+    return spectrum_rms_bandwidth_hz(spec.real ** 2 + spec.imag ** 2, sample_rate_hz)
+
