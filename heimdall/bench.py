@@ -32,11 +32,11 @@ import torch
 from tqdm.auto import tqdm
 
 import heimdall
-from .cli import _OneLineParser, _positive_float, _positive_int, _unwritable
+from .cli import _OneLineParser, _out_path, _positive_float, _positive_int, _unwritable
 from .export import package_source_hash
 from .models.core import INPUT_KINDS, REGISTRY, load_architectures
 from .simulate import get_preset
-from .store import StoreError, build_store, store_fingerprint
+from .store import StoreError, build_store, store_fingerprint, store_location
 
 # %% ../nbs/20a_bench.ipynb #883b2629
 TRAIN_SEED, TEST_SEED = 0, 1  # the held-out test store comes from another seed than the training store
@@ -145,9 +145,9 @@ def scenario_archs(profile:BenchProfile, # the profile
 
 # %% ../nbs/20a_bench.ipynb #b92f0179
 def store_paths(profile:BenchProfile, scenario:str, data_dir='data') -> dict:
-    "Paths of the `train` and `test` stores of `scenario` for `profile` under `data_dir`."
+    "Paths of the `train` and `test` stores of `scenario` for `profile` under `data_dir`, a folder or a URL (`s3://bucket/data`)."
     sc = get_scenario(scenario)
-    base = pathlib.Path(data_dir) / profile.name
+    base = store_location(data_dir) / profile.name
     return dict(train=base / f'{sc.train_preset}_train.zarr', test=base / f'{sc.test_preset}_test.zarr')
 
 def ensure_stores(profile:BenchProfile, scenarios=MODES, data_dir='data', progress:bool=False,
@@ -174,7 +174,8 @@ FINGERPRINT = 'fingerprint.json'  # git-ignored: what made a run's local artifac
 ATTEMPT = 'attempt.json'  # git-ignored: the fingerprint of the run whose training left `fit/` (a rerun of the same run resumes it)
 
 def _rel(path, start=BENCH_NOTEBOOKS) -> str:
-    "`path` relative to `start` (the papermill working directory by default), POSIX style: no machine's absolute path."
+    "`path` relative to `start` (the papermill working directory by default), POSIX style: no machine's absolute path. A URL stays as it is."
+    if hasattr(path, 'protocol'): return str(path)  # a store at a URL (`store_location`)
     return pathlib.Path(os.path.relpath(pathlib.Path(path).resolve(), pathlib.Path(start).resolve())).as_posix()
 
 def portable(path) -> pathlib.Path:
@@ -196,11 +197,15 @@ def source_fingerprint() -> str:
     return h.hexdigest()
 
 @functools.cache
-def _store_fp(path:str, mtime_ns:int) -> str: return store_fingerprint(path)
+def _store_fp(path:str, version:str) -> str: return store_fingerprint(path)
 
 def _store_fingerprint(path) -> str|None:
-    "The store's content fingerprint, or None where no complete store is (a run on it cannot be reused)."
-    try: return _store_fp(str(pathlib.Path(path).resolve()), (pathlib.Path(path) / 'zarr.json').stat().st_mtime_ns)
+    "The store's content fingerprint (computed once per version of its root `zarr.json`), or None where no complete store is (a run on it cannot be reused)."
+    path = store_location(path)
+    try:
+        if hasattr(path, 'protocol'):  # at a URL: the object's metadata (ETag, modification time) tells its version
+            return _store_fp(str(path), json.dumps(path.fs.info((path / 'zarr.json').path), sort_keys=True, default=str))
+        return _store_fp(str(path.resolve()), str((path / 'zarr.json').stat().st_mtime_ns))
     except (OSError, StoreError): return None
 
 CLASSICAL_RUNS = ('classical', 'classical_val')  # the classical estimators (and the prior) on the test store, and on the validation split
@@ -250,6 +255,10 @@ def _fingerprinted(run:Run, stores:list, depends:list) -> Run:
                                    source=source_fingerprint(), depends=[d.fingerprint for d in depends]))
     return run
 
+def _graph_cache(profile:BenchProfile, train_store) -> pathlib.Path:
+    "Folder of the traced ONNX graphs that runs reuse (`export_onnx(graph_cache=)`): beside the stores, or `data/<profile>/onnx_graphs` of this checkout where the stores are at a URL."
+    return REPO_ROOT / 'data' / profile.name / 'onnx_graphs' if hasattr(train_store, 'protocol') else pathlib.Path(train_store).parent / 'onnx_graphs'
+
 def plan_runs(profile:BenchProfile, # the profile
               stores:dict, # scenario -> {'train', 'test'} store paths (`ensure_stores`)
               archs:list|dict, # architectures in dependency order (`select_archs`), or scenario -> such a list
@@ -281,7 +290,7 @@ def plan_runs(profile:BenchProfile, # the profile
                     n_train=profile.n_train, n_test=profile.n_test, train_splits=list(profile.train_splits), epochs=profile.epochs, batch_size=profile.batch_size, lr=profile.lr,
                     threads=profile.threads, seed=seed, latency_repeats=profile.latency_repeats if seed == 0 else 0, member_checkpoints=members,
                     classical_csv=_rel(report_dir / 'runs' / name / 'classical' / 'baselines_samples.csv'),
-                    graph_cache=_rel(pathlib.Path(paths['train']).parent / 'onnx_graphs'), out=_rel(out)), seed=seed)
+                    graph_cache=_rel(_graph_cache(profile, paths['train'])), out=_rel(out)), seed=seed)
                 depends = [planned[name, 'classical']] + [planned[name, d, seed] for d in dependencies(arch) if (name, d, seed) in planned]
                 run.depends = tuple(d.label for d in depends)
                 planned[name, arch, seed] = _fingerprinted(run, [paths['train'], paths['test']], depends)
@@ -382,7 +391,7 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
           modes=MODES, # scenario names (`SCENARIOS`); by default the two sync modes
           jobs:int|None=None, # runs side by side (default: the profile's)
           report_dir=None, # default reports/<profile>
-          data_dir='data', # stores go to data_dir/<profile>/
+          data_dir='data', # stores go to data_dir/<profile>/: a folder, or a URL such as s3://bucket/data
           force:bool=False, # re-run finished runs
           progress:bool=True, # progress bar
           render:bool=True, # render the report notebook at the end
@@ -538,7 +547,7 @@ def bench_parser():
                    help='run the stores and runs on a dask cluster: a scheduler address (tcp://HOST:8786) or local:N for N local workers; '
                         'workers need this checkout at the same path (default: a thread pool of --jobs here)')
     p.add_argument('--report-dir', type=pathlib.Path, default=None, help='default reports/PROFILE')
-    p.add_argument('--data-dir', type=pathlib.Path, default=pathlib.Path('data'), help='stores go to DATA_DIR/PROFILE/')
+    p.add_argument('--data-dir', type=_out_path, default=pathlib.Path('data'), help='stores go to DATA_DIR/PROFILE/; a folder or a URL (s3://bucket/prefix)')
     p.add_argument('--force', action='store_true', help='re-run finished runs')
     p.add_argument('--no-report', action='store_true', help='skip rendering the report')
     p.add_argument('--dry-run', action='store_true', help='print the runs, the stores and the estimated compute and storage; build and train nothing')

@@ -8,7 +8,7 @@ import argparse, sys, tempfile
 from pathlib import Path
 
 from .simulate import PRESETS, get_preset
-from .store import StoreError, _remote_problem, _store_path, build_store
+from .store import StoreError, _remote_problem, store_location, build_store
 
 # %% auto #0
 __all__ = ['simulate_parser', 'simulate_main']
@@ -33,7 +33,7 @@ def _positive_float(s: str) -> float:
 
 def _unwritable(path) -> str | None:
     "Why nothing can be written at `path` (a file or folder to create, or an `s3://` URL), or None: its nearest existing ancestor must be a folder that takes a new file."
-    if isinstance(path, str) and '://' in path: return _remote_problem(_store_path(path))  # credentials and bucket
+    if isinstance(path, str) and '://' in path: return _remote_problem(store_location(path))  # credentials and bucket
     nearest = Path(path).absolute()
     while not nearest.exists(): nearest = nearest.parent
     if not nearest.is_dir(): return f'{nearest} is not a folder'

@@ -16,7 +16,7 @@ import zarr
 from torch.utils.data import DataLoader, Dataset, Sampler, default_collate
 
 from .models.core import Normalizer
-from .store import StoreError, open_store
+from .store import StoreError, open_store, store_location
 
 # %% auto #0
 __all__ = ['SPLITS', 'IQStoreDataset', 'collate', 'ChunkShuffleSampler', 'IQDataModule']
@@ -31,7 +31,7 @@ def _check_count(name:str, value, minimum:int):
 
 class IQStoreDataset(Dataset):
     "Samples of one `split` of the Zarr store at `store_path` in the model contract, decoded one store chunk at a time."
-    def __init__(self, store_path, # directory of a store written by `heimdall.store.build_store`
+    def __init__(self, store_path, # directory or URL of a store written by `heimdall.store.build_store`
                  split:str|None='train', # 'train', 'val', 'test', or None for every sample
                  normalizer:Normalizer|None=None, # frame of `rx_pos` and `target`; None = `Normalizer.from_store`
                  max_samples:int|None=None, # keep only the first `max_samples` samples of the split
@@ -41,13 +41,13 @@ class IQStoreDataset(Dataset):
             raise ValueError(f"split={split!r}: expected one of {list(SPLITS)} or None (every sample)")
         if max_samples is not None: _check_count('max_samples', max_samples, 1)
         _check_count('cache_chunks', cache_chunks, 1)
-        self.store_path, self.split, self.cache_chunks = pathlib.Path(store_path), split, cache_chunks
+        self.store_path, self.split, self.cache_chunks = store_location(store_path), split, cache_chunks
         ds = open_store(self.store_path, check_finite=False)  # schema and attributes; reads no IQ
         codes = ds['split'].values
         index = np.arange(codes.size) if split is None else np.flatnonzero(codes == SPLITS[split])
         self.indices = index[:max_samples].astype(np.int64)  # store sample of each item
         self.n_store_samples = codes.size
-        self.chunk_size = int(zarr.open_array(self.store_path / 'iq', mode='r', zarr_format=3).chunks[0])
+        self.chunk_size = int(zarr.open_array(str(self.store_path / 'iq'), mode='r', zarr_format=3).chunks[0])
         self.chunk_ids = self.indices // self.chunk_size  # store chunk of each item
         self.normalizer = normalizer if normalizer is not None else Normalizer.from_store(ds)
         self.n_receivers, self.n_time = ds.sizes['receiver'], ds.sizes['time']
@@ -62,7 +62,7 @@ class IQStoreDataset(Dataset):
 
     def _open(self) -> dict:
         if self._arrays is None or self._pid != os.getpid():
-            group = zarr.open_group(self.store_path, mode='r', zarr_format=3)
+            group = zarr.open_group(str(self.store_path), mode='r', zarr_format=3)
             self._arrays, self._pid = {k: group[k] for k in _CHUNK_VARS}, os.getpid()
         return self._arrays
 
@@ -131,7 +131,7 @@ class ChunkShuffleSampler(Sampler):
 # %% ../nbs/10_data.ipynb #a9b133c5
 class IQDataModule(pl.LightningDataModule):
     "Train/val/test loaders over the `split` variable of the Zarr store at `store_path`."
-    def __init__(self, store_path, # directory of a store written by `heimdall.store.build_store`
+    def __init__(self, store_path, # directory or URL of a store written by `heimdall.store.build_store`
                  batch_size:int=64, # samples per batch (per process under DDP)
                  num_workers:int=0, # DataLoader worker processes
                  normalizer:Normalizer|None=None, # frame of positions and targets; None = `Normalizer.from_store`
@@ -140,7 +140,7 @@ class IQDataModule(pl.LightningDataModule):
                 ):
         super().__init__()
         _check_count('batch_size', batch_size, 1); _check_count('num_workers', num_workers, 0)
-        self.store_path, self.batch_size, self.num_workers, self.seed = pathlib.Path(store_path), batch_size, num_workers, seed
+        self.store_path, self.batch_size, self.num_workers, self.seed = store_location(store_path), batch_size, num_workers, seed
         ds = open_store(self.store_path, check_finite=check_finite)
         self.normalizer = normalizer if normalizer is not None else Normalizer.from_store(ds)
         self.n_receivers, self.n_time = ds.sizes['receiver'], ds.sizes['time']

@@ -18,6 +18,7 @@ from .bench import (CLASSICAL_RUNS, MODES, SCENARIOS, BenchProfile, _check_modes
                             store_paths)
 from .registry import _n_params
 from .simulate import get_preset
+from .store import store_location
 
 # %% ../nbs/20c_plan.ipynb #3ef08982
 GPU_SPEEDUP = 50.0  # assumed, not measured: one GPU trains this many times the samples/s of one thread of the measured CPU run
@@ -28,7 +29,7 @@ def _params(arch:str, size:str) -> int:
     return _n_params(arch, size)  # built on the meta device: no memory, no initialisation
 
 def _read_json(path) -> dict:
-    try: return json.loads(pathlib.Path(path).read_text())
+    try: return json.loads(store_location(path).read_text())
     except (OSError, ValueError): return {}
 
 def _n_time(profile_n_time, preset:str) -> int: return profile_n_time or get_preset(preset).n_time
@@ -113,11 +114,11 @@ def plan_stores(profile:str|BenchProfile, # target profile
     for name in _check_modes(modes):
         sc, paths = get_scenario(name), store_paths(profile, name, data_dir)
         for split, preset, n in (('train', sc.train_preset, profile.n_train), ('test', sc.test_preset, profile.n_test)):
-            path = pathlib.Path(paths[split])
+            path = paths[split]
             if path in seen: continue
             seen.add(path)
             n_time, config = _n_time(profile.n_time, preset), get_preset(preset)
-            found = next(((p, m) for p in [path] + ([pathlib.Path(measured_dir) / path.name] if measured_dir else [])
+            found = next(((p, m) for p in [path] + ([store_location(measured_dir) / path.name] if measured_dir else [])
                           if (m := _store_bytes_per_sample(p))), None)
             if found: per, source = found[1][0] * n_time / found[1][1], f'measured: {found[0]}'
             else: per, source = config.n_receivers * n_time * 8 * IQ_COMPRESSION, 'schema'
@@ -136,7 +137,7 @@ def dry_run(profile:str|BenchProfile, # target profile
     profile = get_profile(profile) if isinstance(profile, str) else profile
     runs = plan_costs(profile, archs, modes, costs_from, gpu_speedup)
     measured_profile = _read_json(pathlib.Path(costs_from) / 'bench.json').get('profile', {}).get('name') or pathlib.Path(costs_from).name
-    stores = plan_stores(profile, modes, data_dir, pathlib.Path(data_dir) / measured_profile)
+    stores = plan_stores(profile, modes, data_dir, store_location(data_dir) / measured_profile)
     unit = 'GPU-hours' if profile.gpu else 'CPU-hours'
     table = runs.assign(seed=runs.seed.map(lambda s: '' if pd.isna(s) else int(s)),
                         scale=runs.scale.map(lambda v: '' if pd.isna(v) else f'{v:.3g}'),
@@ -156,6 +157,6 @@ def dry_run(profile:str|BenchProfile, # target profile
              (f"GPU: learned-run hours divided by --gpu-speedup {gpu_speedup:g} (assumed GPU / one-CPU-thread throughput, not measured)." if profile.gpu else
               "CPU: hours at the measured run's threads (one core each); runs side by side (--jobs) divide wall time, not CPU-hours.")
              + " Validation, test scoring, ONNX export and latency are not counted; classical runs scale their measured seconds per scored sample.",
-             f"Stores: measured bytes per sample of an existing complete store (itself or the same name in {pathlib.Path(data_dir) / measured_profile}), scaled to n_time;"
+             f"Stores: measured bytes per sample of an existing complete store (itself or the same name in {store_location(data_dir) / measured_profile}), scaled to n_time;"
              f" else the schema: receivers x n_time x 8 bytes of complex64 IQ x {IQ_COMPRESSION} (Zstd ratio); small variables ignored."]
     return '\n'.join(lines)

@@ -28,9 +28,9 @@ from .geo import get_network, make_network
 from .simulate import PRESETS, ScenarioConfig, simulate
 
 # %% auto #0
-__all__ = ['SCHEMA_VERSION', 'STORE_SCHEMA', 'DATASET_ATTRS', 'STORE_ATTRS', 'StoreError', 'validate_dataset', 'build_store',
-           'open_store', 'store_fingerprint', 'write_store', 'export_sigmf', 'import_sigmf', 'simulation_scenario',
-           'receiver_names', 'receiver_sites', 'scenario_from_store']
+__all__ = ['SCHEMA_VERSION', 'STORE_SCHEMA', 'DATASET_ATTRS', 'STORE_ATTRS', 'StoreError', 'validate_dataset', 'store_location',
+           'build_store', 'open_store', 'store_fingerprint', 'write_store', 'export_sigmf', 'import_sigmf',
+           'simulation_scenario', 'receiver_names', 'receiver_sites', 'scenario_from_store']
 
 # %% ../nbs/04_store.ipynb #868ca503
 SCHEMA_VERSION = 1
@@ -121,18 +121,20 @@ def validate_dataset(ds:xr.Dataset, # dataset in the store schema, in memory or 
         for start in range(0, var.shape[0], step):
             _check_values(name, start, _read_samples(var, name, path, start, min(start + step, var.shape[0]), chunk), path)
 
-# %% ../nbs/04_store.ipynb #e60fa5e9
-_PROGRESS = 'heimdall_progress.json'
-_ZSTD_LEVEL = 3  # compression of every array
-
-def _now_utc() -> str: return datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
-
-def _store_path(path) -> pathlib.Path:
+# %% ../nbs/04_store.ipynb #0a186a61
+def store_location(path) -> pathlib.Path:
     "`path` as a `pathlib.Path`, or as a `upath.UPath` (the same methods, backed by fsspec) when it is a URL such as `s3://bucket/a.zarr`."
     if isinstance(path, str) and '://' in path:
         from upath import UPath  # only stores at URLs import fsspec's path layer
         path = UPath(path)
     return path if hasattr(path, 'protocol') else pathlib.Path(path)
+
+
+# %% ../nbs/04_store.ipynb #e60fa5e9
+_PROGRESS = 'heimdall_progress.json'
+_ZSTD_LEVEL = 3  # compression of every array
+
+def _now_utc() -> str: return datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
 
 def _is_remote(path) -> bool: return not isinstance(path, pathlib.Path)
 
@@ -299,7 +301,7 @@ def build_store(path, # directory or URL (`s3://bucket/a.zarr`) of the Zarr stor
                 client=None, # a `dask.distributed.Client`: build the chunks on its cluster instead (leave `workers` at 1)
                ) -> pathlib.Path:
     "Simulate `n_samples` of `config` with `seed` into a Zarr store at `path`, `chunk_size` samples at a time; resumes an interrupted build."
-    path = _store_path(path)
+    path = store_location(path)
     if isinstance(config, str):
         if config not in PRESETS: raise ValueError(f"config={config!r}: expected a ScenarioConfig or a preset in {sorted(PRESETS)}")
         config = PRESETS[config]
@@ -336,7 +338,7 @@ def open_store(path, # directory or URL (`s3://bucket/a.zarr`) of a Zarr store w
                check_finite:bool=True, # scan `iq` for NaN/Inf chunk by chunk (one full read); False skips it
               ) -> xr.Dataset:
     "Open the store at `path` lazily as an `xarray.Dataset` after validating it against `STORE_SCHEMA`."
-    path = _store_path(path)
+    path = store_location(path)
     _check_remote(path)
     attrs = _root_attrs(path)
     if attrs is None:
@@ -360,7 +362,7 @@ def open_store(path, # directory or URL (`s3://bucket/a.zarr`) of a Zarr store w
 def store_fingerprint(path, # directory or URL of a complete store written by `build_store` or `write_store`
                      ) -> str: # hex SHA-256
     "Content fingerprint of the store at `path`: its attributes except `created_utc` and the bytes of every array file."
-    path = _store_path(path)
+    path = store_location(path)
     attrs = _root_attrs(path)
     if attrs is None or 'schema_version' not in attrs: raise StoreError(f"{path}: no Heimdall store here to fingerprint")
     if attrs.get('complete') is not True: raise StoreError(f"{path}: incomplete store; finish its build before fingerprinting it")
@@ -373,19 +375,20 @@ def store_fingerprint(path, # directory or URL of a complete store written by `b
 
 # %% ../nbs/04_store.ipynb #27d400aa
 def write_store(ds:xr.Dataset, # dataset in the store schema, e.g. from `import_sigmf`
-                path, # directory of the new store; must be absent or empty
+                path, # directory or URL (`s3://bucket/a.zarr`) of the new store; must be absent or empty
                 chunk_size:int=256, # samples per Zarr chunk
                ) -> pathlib.Path:
     "Validate `ds` and write it as a complete store at the new `path`."
-    path = pathlib.Path(path)
+    path = store_location(path)
     _check_int('chunk_size', chunk_size, 1)
+    _check_remote(path)
     validate_dataset(ds)
     if not _is_vacant(path): raise StoreError(f"{path}: exists and is not empty; write_store never overwrites")
     n_samples = ds.sizes['sample']
     attrs = {k: v for k, v in ds.attrs.items() if k not in ('created_utc', 'complete')}
     _create_store(path, ds.isel(sample=slice(0, chunk_size)), n_samples, chunk_size, {**attrs, 'created_utc': _now_utc(), 'complete': False})
     import zarr
-    group = zarr.open_group(path, mode='r+', zarr_format=3)
+    group = zarr.open_group(str(path), mode='r+', zarr_format=3)
     for start in range(0, n_samples, chunk_size): _write_chunk(group, ds.isel(sample=slice(start, start + chunk_size)), start)
     _finish(group, path)
     return path

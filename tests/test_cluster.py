@@ -8,11 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from heimdall.bench import bench, bench_main
+from conftest import numeric
+from heimdall.bench import bench_main
 from heimdall.store import store_fingerprint
-
-ARGS = dict(profile='smoke', archs=['triangulation_mlp'], modes=['gnss'])
-TIMING = ('seconds', 'train_seconds', 'run_seconds', 'train_samples_per_s', 'latency', 'samples_per_s')
 
 
 def free_port() -> int:
@@ -41,11 +39,6 @@ def cluster(tmp_path):
             p.wait()
 
 
-def numeric(metrics: dict) -> dict:
-    return {k: v for k, v in metrics.items() if isinstance(v, (int, float)) and not isinstance(v, bool) and k != 'resumed_from_epoch'  # 1 where the kill came after an epoch
-            and not any(t in k for t in TIMING)}
-
-
 def kill_worker_running(address: str, run_dir: Path, timeout_s=300.0) -> str:
     "Once the training of the run in `run_dir` has started, SIGKILL the worker process that runs it; its name."
     from distributed import Client
@@ -62,9 +55,8 @@ def kill_worker_running(address: str, run_dir: Path, timeout_s=300.0) -> str:
     return info['name']
 
 
-def test_bench_on_dask_cluster(tmp_path, cluster, capsys):
-    local, remote = tmp_path / 'local', tmp_path / 'cluster'
-    bench(**ARGS, report_dir=local / 'reports', data_dir=local / 'data', progress=False, render=False)
+def test_bench_on_dask_cluster(tmp_path, cluster, smoke_local):
+    local, remote = smoke_local, tmp_path / 'cluster'
 
     outcome = {}
     argv = ['--profile', 'smoke', '--archs', 'triangulation_mlp', '--modes', 'gnss', '--no-report', '--scheduler', cluster,

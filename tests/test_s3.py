@@ -1,14 +1,20 @@
 """Stores on S3: a local S3 server (moto in server mode on 127.0.0.1, started and stopped here) holds a store whose build
-is killed, resumed and opened there, and it ends bit-identical to the same store built on the local disk. A missing
-bucket and missing credentials are one-line errors, in the library and in `heimdall-simulate`."""
-import contextlib, io, logging, os, signal, subprocess, sys
+is killed, resumed and opened there, and it ends bit-identical to the same store built on the local disk. `heimdall-bench
+--data-dir s3://...` builds its stores there on a dask cluster and every run reads them from there, with the results of
+a local run. A missing bucket and missing credentials are one-line errors, in the library and in the CLIs."""
+import contextlib, io, json, logging, os, signal, subprocess, sys
+
+import numpy as np
+import pandas as pd
 
 import pytest
 import zarr
 
+from conftest import numeric
+from heimdall.bench import bench_main
 from heimdall.cli import simulate_main
 from heimdall.simulate import PRESETS
-from heimdall.store import StoreError, _read_progress, _root_attrs, _store_path, build_store, open_store, store_fingerprint
+from heimdall.store import StoreError, _read_progress, _root_attrs, store_location, build_store, open_store, store_fingerprint
 
 CFG = PRESETS['websdr_gnss'].replace(n_time=64)  # a small store of 8 chunks: several before and after the kill
 N, CHUNK, SEED = 128, 16, 3
@@ -46,7 +52,7 @@ def s3(endpoint, monkeypatch, tmp_path):
     monkeypatch.setenv('AWS_DEFAULT_REGION', 'us-east-1')
     monkeypatch.setenv('AWS_ENDPOINT_URL', endpoint)
     _clear_s3fs_cache()
-    fs = _store_path(f's3://{BUCKET}').fs
+    fs = store_location(f's3://{BUCKET}').fs
     if not fs.exists(BUCKET): fs.mkdir(BUCKET)
     try: yield f's3://{BUCKET}'
     finally: _clear_s3fs_cache()
@@ -83,7 +89,7 @@ def test_killed_build_on_s3_resumes_bit_identical(s3, local):
             f"hs.build_store({url!r}, PRESETS['websdr_gnss'].replace(n_time=64), {N}, {SEED}, chunk_size={CHUNK}, progress=False)")
     proc = subprocess.run([sys.executable, '-c', code], env=os.environ.copy(), timeout=300)
     assert proc.returncode == -signal.SIGKILL, proc.returncode
-    path = _store_path(url)
+    path = store_location(url)
     done = len(_read_progress(path)['chunks_done'])
     assert 2 <= done < N // CHUNK and _root_attrs(path)['complete'] is False
     with pytest.raises(StoreError, match=f"{url}: incomplete store \\({done} of {N // CHUNK} chunks written\\)"): open_store(url)
@@ -103,10 +109,10 @@ def test_skeleton_cut_short_on_s3_is_built_again(s3, local):
     assert store_fingerprint(url) == store_fingerprint(local)
 
 
-def _main(*args) -> tuple[int, str]:
+def _main(*args, main=simulate_main) -> tuple[int, str]:
     stderr = io.StringIO()
     with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
-        try: code = simulate_main(list(args))
+        try: code = main(list(args))
         except SystemExit as e: code = e.code
     return code, stderr.getvalue()
 
@@ -125,6 +131,8 @@ def test_missing_bucket_and_no_credentials(s3, monkeypatch):
         assert str(e.value) == f"path={url!r}: {why}"
     code, stderr = _main('--preset', 'websdr_gnss', '--n', '4', '--out', url, '--quiet')
     assert (code, stderr) == (2, f'heimdall-simulate: error: argument --out: {url} cannot be written: {why}\n')
+    code, stderr = _main('--profile', 'smoke', '--no-report', '--data-dir', url, main=bench_main)
+    assert (code, stderr) == (2, f'heimdall-bench: error: argument --data-dir: {url} cannot be written: {why}\n')
 
     monkeypatch.delenv('AWS_ACCESS_KEY_ID'); monkeypatch.delenv('AWS_SECRET_ACCESS_KEY')
     _clear_s3fs_cache()
@@ -133,3 +141,30 @@ def test_missing_bucket_and_no_credentials(s3, monkeypatch):
     assert str(e.value) == f"path={url!r}: {NO_CREDENTIALS}"
     code, stderr = _main('--preset', 'websdr_gnss', '--n', '4', '--out', url, '--quiet')
     assert (code, stderr) == (2, f'heimdall-simulate: error: argument --out: {url} cannot be written: {NO_CREDENTIALS}\n')
+
+
+def test_bench_with_stores_on_s3(s3, smoke_local, tmp_path):
+    "`heimdall-bench --data-dir s3://...` on a local dask cluster: stores built there by the workers, runs reading them there, the results of the local run; a second call reuses every run."
+    data = f'{s3}/bench-data'
+    argv = ['--profile', 'smoke', '--archs', 'triangulation_mlp', '--modes', 'gnss', '--no-report', '--report-dir', str(tmp_path / 'reports'), '--data-dir', data]
+    assert _main(*argv, '--scheduler', 'local:1', main=bench_main)[0] == 0
+    record = json.loads((tmp_path / 'reports' / 'bench.json').read_text())
+    assert record['stores']['gnss'] == {'train': f'{data}/smoke/websdr_gnss_train.zarr', 'test': f'{data}/smoke/websdr_gnss_test.zarr'}
+    assert {k: r['status'] for k, r in record['runs'].items()} == {
+        'gnss/classical': 'ok', 'gnss/classical_val': 'ok', 'gnss/triangulation_mlp/seed0': 'ok'}, record['runs']
+    for name in ('websdr_gnss_train.zarr', 'websdr_gnss_test.zarr'):
+        assert store_fingerprint(f'{data}/smoke/{name}') == store_fingerprint(smoke_local / 'data' / 'smoke' / name)
+    runs = tmp_path / 'reports' / 'runs' / 'gnss'
+    for split in ('classical', 'classical_val'):
+        a, b = (pd.read_csv(d / split / 'baselines_samples.csv') for d in (smoke_local / 'reports' / 'runs' / 'gnss', runs))
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    run = 'triangulation_mlp/seed0'
+    a, b = (pd.read_csv(d / run / 'predictions.csv') for d in (smoke_local / 'reports' / 'runs' / 'gnss', runs))
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-5, atol=1e-6)
+    ma, mb = (json.loads((d / run / 'metrics.json').read_text()) for d in (smoke_local / 'reports' / 'runs' / 'gnss', runs))
+    assert mb['test_store'] == f'{data}/smoke/websdr_gnss_test.zarr'
+    na, nb = numeric(ma), numeric(mb)
+    assert na.keys() == nb.keys()
+    for k in na: np.testing.assert_allclose(nb[k], na[k], rtol=1e-5, atol=1e-6, err_msg=k)
+    assert _main(*argv, main=bench_main)[0] == 0  # this machine's thread pool now: the stores on S3 carry the same fingerprints
+    assert json.loads((tmp_path / 'reports' / 'bench.json').read_text())['executed'] == []
