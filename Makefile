@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # report profile: smoke (CI-sized), cpu (the full report on a 2-core machine), gpu (full sizes, 100k-sample stores)
 PROFILE ?= cpu
 
-.PHONY: install export sync-check test test-nb test-py report report-simulator report-bench report-registry report-recordings lab clean-store docs docs-outputs browser
+.PHONY: install export sync-check test test-nb test-py report report-simulator report-bench report-registry report-recordings report-scheduler lab clean-store docs docs-outputs browser
 
 $(STAMP): settings.ini setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,14 @@ report-recordings: install
 	mkdir -p reports/$(PROFILE)/recordings
 	$(PAPERMILL) nbs/benchmarks/locate_recordings.ipynb reports/$(PROFILE)/recordings/locate_recordings.ipynb \
 	  -p report_dir ../../reports/$(PROFILE)/recordings -p repeats 5
+
+# heimdall-bench's scheduler overhead (issue 19): the whole smoke profile retrained under the thread pool, local:1 and local:2,
+# and the scheduling cost per run; about 15 min on 2 cores, so not part of `make report`; writes reports/smoke/scheduler/
+report-scheduler: install
+	mkdir -p reports/smoke/scheduler
+	$(PAPERMILL) nbs/benchmarks/scheduler_overhead.ipynb reports/smoke/scheduler/scheduler_overhead.ipynb \
+	  -y '{profile: smoke, archs: [], modes: [gnss, none], schedulers: ["threads:2", "local:1", "local:2"], noop_tasks: 100}' \
+	  -p report_dir ../../reports/smoke/scheduler
 
 report: install report-simulator report-bench report-recordings
 	$(MAKE) report-registry PROFILE=$(PROFILE)

@@ -4,11 +4,9 @@ run's exactly and the learned rows must match them to float tolerance; the store
 import json, os, signal, socket, subprocess, sys, threading, time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
-from conftest import numeric
+from conftest import assert_same_results
 from heimdall.bench import bench_main
 from heimdall.store import store_fingerprint
 
@@ -56,7 +54,7 @@ def kill_worker_running(address: str, run_dir: Path, timeout_s=300.0) -> str:
 
 
 def test_bench_on_dask_cluster(tmp_path, cluster, smoke_local):
-    local, remote = smoke_local, tmp_path / 'cluster'
+    (local_reports, local_data), remote = smoke_local, tmp_path / 'cluster'
 
     outcome = {}
     argv = ['--profile', 'smoke', '--archs', 'triangulation_mlp', '--modes', 'gnss', '--no-report', '--scheduler', cluster,
@@ -73,17 +71,8 @@ def test_bench_on_dask_cluster(tmp_path, cluster, smoke_local):
     assert {k: r['status'] for k, r in record['runs'].items()} == {
         'gnss/classical': 'ok', 'gnss/classical_val': 'ok', 'gnss/triangulation_mlp/seed0': 'ok'}, record['runs']
     for name in ('websdr_gnss_train.zarr', 'websdr_gnss_test.zarr'):  # built on the cluster, the same store
-        assert store_fingerprint(remote / 'data' / 'smoke' / name) == store_fingerprint(local / 'data' / 'smoke' / name)
-    for split in ('classical', 'classical_val'):
-        a, b = (pd.read_csv(d / 'reports' / 'runs' / 'gnss' / split / 'baselines_samples.csv') for d in (local, remote))
-        pd.testing.assert_frame_equal(a, b, check_exact=True)
-    run = Path('runs') / 'gnss' / 'triangulation_mlp' / 'seed0'
-    a, b = (pd.read_csv(d / 'reports' / run / 'predictions.csv') for d in (local, remote))
-    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-5, atol=1e-6)
-    ma, mb = (json.loads((d / 'reports' / run / 'metrics.json').read_text()) for d in (local, remote))
-    na, nb = numeric(ma), numeric(mb)
-    assert na.keys() == nb.keys()
-    for k in na: np.testing.assert_allclose(nb[k], na[k], rtol=1e-5, atol=1e-6, err_msg=k)
+        assert store_fingerprint(remote / 'data' / 'smoke' / name) == store_fingerprint(local_data / 'smoke' / name)
+    assert_same_results(local_reports, remote / 'reports')
 
 
 def test_scheduler_errors(tmp_path, capsys):

@@ -4,13 +4,11 @@ is killed, resumed and opened there, and it ends bit-identical to the same store
 a local run. A missing bucket and missing credentials are one-line errors, in the library and in the CLIs."""
 import contextlib, io, json, logging, os, signal, subprocess, sys
 
-import numpy as np
-import pandas as pd
 
 import pytest
 import zarr
 
-from conftest import numeric
+from conftest import assert_same_results
 from heimdall.bench import bench_main
 from heimdall.cli import simulate_main
 from heimdall.simulate import PRESETS
@@ -152,19 +150,11 @@ def test_bench_with_stores_on_s3(s3, smoke_local, tmp_path):
     assert record['stores']['gnss'] == {'train': f'{data}/smoke/websdr_gnss_train.zarr', 'test': f'{data}/smoke/websdr_gnss_test.zarr'}
     assert {k: r['status'] for k, r in record['runs'].items()} == {
         'gnss/classical': 'ok', 'gnss/classical_val': 'ok', 'gnss/triangulation_mlp/seed0': 'ok'}, record['runs']
+    local_reports, local_data = smoke_local
     for name in ('websdr_gnss_train.zarr', 'websdr_gnss_test.zarr'):
-        assert store_fingerprint(f'{data}/smoke/{name}') == store_fingerprint(smoke_local / 'data' / 'smoke' / name)
-    runs = tmp_path / 'reports' / 'runs' / 'gnss'
-    for split in ('classical', 'classical_val'):
-        a, b = (pd.read_csv(d / split / 'baselines_samples.csv') for d in (smoke_local / 'reports' / 'runs' / 'gnss', runs))
-        pd.testing.assert_frame_equal(a, b, check_exact=True)
-    run = 'triangulation_mlp/seed0'
-    a, b = (pd.read_csv(d / run / 'predictions.csv') for d in (smoke_local / 'reports' / 'runs' / 'gnss', runs))
-    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-5, atol=1e-6)
-    ma, mb = (json.loads((d / run / 'metrics.json').read_text()) for d in (smoke_local / 'reports' / 'runs' / 'gnss', runs))
-    assert mb['test_store'] == f'{data}/smoke/websdr_gnss_test.zarr'
-    na, nb = numeric(ma), numeric(mb)
-    assert na.keys() == nb.keys()
-    for k in na: np.testing.assert_allclose(nb[k], na[k], rtol=1e-5, atol=1e-6, err_msg=k)
+        assert store_fingerprint(f'{data}/smoke/{name}') == store_fingerprint(local_data / 'smoke' / name)
+    assert_same_results(local_reports, tmp_path / 'reports')
+    metrics = json.loads((tmp_path / 'reports' / 'runs' / 'gnss' / 'triangulation_mlp' / 'seed0' / 'metrics.json').read_text())
+    assert metrics['test_store'] == f'{data}/smoke/websdr_gnss_test.zarr'  # the run read its stores on S3
     assert _main(*argv, main=bench_main)[0] == 0  # this machine's thread pool now: the stores on S3 carry the same fingerprints
     assert json.loads((tmp_path / 'reports' / 'bench.json').read_text())['executed'] == []
