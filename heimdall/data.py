@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import os
-import pathlib
 from collections import OrderedDict
 
 import numpy as np
