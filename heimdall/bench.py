@@ -36,7 +36,7 @@ from .cli import _OneLineParser, _out_path, _positive_float, _positive_int, _unw
 from .export import package_source_hash
 from .models.core import INPUT_KINDS, REGISTRY, load_architectures
 from .simulate import get_preset
-from .store import StoreError, build_store, store_fingerprint, store_location
+from .store import StoreError, build_store, is_url, store_fingerprint, store_location
 
 # %% ../nbs/20a_bench.ipynb #883b2629
 TRAIN_SEED, TEST_SEED = 0, 1  # the held-out test store comes from another seed than the training store
@@ -179,7 +179,7 @@ ATTEMPT = 'attempt.json'  # git-ignored: the fingerprint of the run whose traini
 
 def _rel(path, start=BENCH_NOTEBOOKS) -> str:
     "`path` relative to `start` (the papermill working directory by default), POSIX style: no machine's absolute path. A URL stays as it is."
-    if hasattr(path, 'protocol'): return str(path)  # a store at a URL (`store_location`)
+    if is_url(path): return str(path)  # a store at a URL (`store_location`)
     return pathlib.Path(os.path.relpath(pathlib.Path(path).resolve(), pathlib.Path(start).resolve())).as_posix()
 
 def portable(path) -> pathlib.Path:
@@ -207,7 +207,7 @@ def _store_fingerprint(path) -> str|None:
     "The store's content fingerprint (computed once per version of its root `zarr.json`), or None where no complete store is (a run on it cannot be reused)."
     path = store_location(path)
     try:
-        if hasattr(path, 'protocol'):  # at a URL: the object's metadata (ETag, modification time) tells its version
+        if is_url(path):  # at a URL: the object's metadata (ETag, modification time) tells its version
             return _store_fp(str(path), json.dumps(path.fs.info((path / 'zarr.json').path), sort_keys=True, default=str))
         return _store_fp(str(path.resolve()), str((path / 'zarr.json').stat().st_mtime_ns))
     except (OSError, StoreError): return None
@@ -261,7 +261,7 @@ def _fingerprinted(run:Run, stores:list, depends:list) -> Run:
 
 def _graph_cache(profile:BenchProfile, train_store) -> pathlib.Path:
     "Folder of the traced ONNX graphs that runs reuse (`export_onnx(graph_cache=)`): beside the stores, or `data/<profile>/onnx_graphs` of this checkout where the stores are at a URL."
-    return REPO_ROOT / 'data' / profile.name / 'onnx_graphs' if hasattr(train_store, 'protocol') else pathlib.Path(train_store).parent / 'onnx_graphs'
+    return REPO_ROOT / 'data' / profile.name / 'onnx_graphs' if is_url(train_store) else pathlib.Path(train_store).parent / 'onnx_graphs'
 
 def plan_runs(profile:BenchProfile, # the profile
               stores:dict, # scenario -> {'train', 'test'} store paths (`ensure_stores`)
@@ -292,7 +292,7 @@ def plan_runs(profile:BenchProfile, # the profile
                     arch=arch, size=profile.size, scenario=name, preset=sc.train_preset, test_preset=sc.test_preset, n_time=profile.n_time or 0,
                     train_store=_rel(paths['train']), test_store=_rel(paths['test']),
                     n_train=profile.n_train, n_test=profile.n_test, train_splits=list(profile.train_splits), epochs=profile.epochs, batch_size=profile.batch_size, lr=profile.lr,
-                    threads=profile.threads, seed=seed, latency_repeats=profile.latency_repeats if seed == 0 else 0, member_checkpoints=members,
+                    threads=profile.threads, seed=seed, val_fold=seed, latency_repeats=profile.latency_repeats if seed == 0 else 0, member_checkpoints=members,
                     classical_csv=_rel(report_dir / 'runs' / name / 'classical' / 'baselines_samples.csv'),
                     graph_cache=_rel(_graph_cache(profile, paths['train'])), out=_rel(out)), seed=seed)
                 depends = [planned[name, 'classical']] + [planned[name, d, seed] for d in dependencies(arch) if (name, d, seed) in planned]

@@ -18,7 +18,7 @@ from .models.core import Normalizer
 from .store import StoreError, open_store, store_location
 
 # %% auto #0
-__all__ = ['SPLITS', 'IQStoreDataset', 'collate', 'ChunkShuffleSampler', 'IQDataModule']
+__all__ = ['SPLITS', 'IQStoreDataset', 'val_folds', 'collate', 'ChunkShuffleSampler', 'IQDataModule']
 
 # %% ../nbs/10_data.ipynb #0685716b
 SPLITS = {'train': 0, 'val': 1, 'test': 2}  # store `split` codes
@@ -35,14 +35,15 @@ class IQStoreDataset(Dataset):
                  normalizer:Normalizer|None=None, # frame of `rx_pos` and `target`; None = `Normalizer.from_store`
                  max_samples:int|None=None, # keep only the first `max_samples` samples of the split
                  cache_chunks:int=2, # decoded chunks kept per process
+                 val_fold:int|None=None, # None: the store's own split; k: fold k of `val_folds` is 'val' (its samples leave 'train')
                 ):
         if split is not None and split not in SPLITS:
             raise ValueError(f"split={split!r}: expected one of {list(SPLITS)} or None (every sample)")
         if max_samples is not None: _check_count('max_samples', max_samples, 1)
         _check_count('cache_chunks', cache_chunks, 1)
-        self.store_path, self.split, self.cache_chunks = store_location(store_path), split, cache_chunks
+        self.store_path, self.split, self.cache_chunks, self.val_fold = store_location(store_path), split, cache_chunks, val_fold
         ds = open_store(self.store_path, check_finite=False)  # schema and attributes; reads no IQ
-        codes = ds['split'].values
+        codes = ds['split'].values if val_fold is None else val_folds(ds['split'].values, val_fold)
         index = np.arange(codes.size) if split is None else np.flatnonzero(codes == SPLITS[split])
         self.indices = index[:max_samples].astype(np.int64)  # store sample of each item
         self.n_store_samples = codes.size
@@ -97,6 +98,23 @@ class IQStoreDataset(Dataset):
                     crlb_m=torch.tensor(c['crlb_m'][j]), rx_snr_db=torch.from_numpy(c['rx_snr_db'][j]),
                     index=torch.tensor(sample))
 
+# %% ../nbs/10_data.ipynb #965ef309
+def val_folds(split, # (n,) store `split` codes (`SPLITS`)
+              fold:int, # the fold that validates, taken modulo the number of folds
+             ) -> np.ndarray: # (n,) split codes: fold `fold` 'val', the other train and val samples 'train', 'test' unchanged
+    "Split codes that move the validation role to fold `fold` of the store's train + val samples: fold 0 is the store's val split, folds 1.. deal its train samples out in turn."
+    codes = np.asarray(split)
+    _check_count('fold', fold, 0)
+    train, val = np.flatnonzero(codes == SPLITS['train']), np.flatnonzero(codes == SPLITS['val'])
+    if not (len(train) and len(val)):
+        raise ValueError(f"split: {len(train)} 'train' and {len(val)} 'val' samples; expected both to make validation folds")
+    n_folds = max(2, round((len(train) + len(val)) / len(val)))  # folds about the size of the store's val split
+    out = codes.copy()
+    if fold % n_folds:
+        out[val] = SPLITS['train']
+        out[train[np.arange(len(train)) % (n_folds - 1) == fold % n_folds - 1]] = SPLITS['val']
+    return out
+
 # %% ../nbs/10_data.ipynb #4cc805ca
 def collate(batch:list, # items of an `IQStoreDataset`
            ) -> dict:
@@ -136,10 +154,12 @@ class IQDataModule(pl.LightningDataModule):
                  normalizer:Normalizer|None=None, # frame of positions and targets; None = `Normalizer.from_store`
                  seed:int=0, # seed of the training order
                  check_finite:bool=True, # scan the store's IQ for NaN/Inf once, chunk by chunk
+                 val_fold:int|None=None, # None: the store's own train/val split; k: fold k of `val_folds` validates
                 ):
         super().__init__()
         _check_count('batch_size', batch_size, 1); _check_count('num_workers', num_workers, 0)
         self.store_path, self.batch_size, self.num_workers, self.seed = store_location(store_path), batch_size, num_workers, seed
+        self.val_fold = val_fold
         ds = open_store(self.store_path, check_finite=check_finite)
         self.normalizer = normalizer if normalizer is not None else Normalizer.from_store(ds)
         self.n_receivers, self.n_time = ds.sizes['receiver'], ds.sizes['time']
@@ -148,11 +168,13 @@ class IQDataModule(pl.LightningDataModule):
         for k in ('train', 'val'):
             if self.split_sizes[k] == 0:
                 raise StoreError(f"{self.store_path}: no '{k}' samples in its split variable (sizes {self.split_sizes}); use a larger store")
+        if val_fold is not None:
+            self.split_sizes = {k: int(n) for k, n in zip(SPLITS, np.bincount(val_folds(ds['split'].values, val_fold), minlength=3))}
         self._datasets = {}
 
     def dataset(self, split:str) -> IQStoreDataset:
         "The `IQStoreDataset` of `split` ('train', 'val' or 'test'), created once."
-        if split not in self._datasets: self._datasets[split] = IQStoreDataset(self.store_path, split, self.normalizer)
+        if split not in self._datasets: self._datasets[split] = IQStoreDataset(self.store_path, split, self.normalizer, val_fold=self.val_fold)
         return self._datasets[split]
 
     def _loader(self, split:str, sampler=None) -> DataLoader:

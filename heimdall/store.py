@@ -29,7 +29,7 @@ from .simulate import PRESETS, ScenarioConfig, simulate
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'STORE_SCHEMA', 'DATASET_ATTRS', 'STORE_ATTRS', 'StoreError', 'validate_dataset', 'store_location',
-           'build_store', 'open_store', 'store_fingerprint', 'write_store', 'export_sigmf', 'import_sigmf',
+           'is_url', 'build_store', 'open_store', 'store_fingerprint', 'write_store', 'export_sigmf', 'import_sigmf',
            'simulation_scenario', 'receiver_names', 'receiver_sites', 'scenario_from_store']
 
 # %% ../nbs/04_store.ipynb #868ca503
@@ -129,6 +129,9 @@ def store_location(path) -> pathlib.Path:
         path = UPath(path)
     return path if hasattr(path, 'protocol') else pathlib.Path(path)
 
+def is_url(path) -> bool:
+    "True where `path` (a string, a `pathlib.Path` or what `store_location` returns) names a store at a URL, False for a local path."
+    return hasattr(store_location(path), 'protocol')
 
 # %% ../nbs/04_store.ipynb #e60fa5e9
 _PROGRESS = 'heimdall_progress.json'
@@ -136,13 +139,11 @@ _ZSTD_LEVEL = 3  # compression of every array
 
 def _now_utc() -> str: return datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ')
 
-def _is_remote(path) -> bool: return not isinstance(path, pathlib.Path)
-
 _NO_CREDENTIALS = 'no credentials were found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)'
 
 def _remote_problem(path) -> str | None:
     "Why the S3 store URL `path` cannot be reached (no credentials, a missing bucket), or None; found before any work, as one line."
-    if not _is_remote(path) or path.protocol not in ('s3', 's3a'): return None
+    if not is_url(path) or path.protocol not in ('s3', 's3a'): return None
     import botocore.session
     if botocore.session.get_session().get_credentials() is None: return _NO_CREDENTIALS
     bucket = path.path.split('/')[0]
@@ -165,7 +166,7 @@ def _root_attrs(path:pathlib.Path) -> dict | None:
 def _is_vacant(path:pathlib.Path) -> bool:
     "True where no store stands at `path`: nothing, an empty folder, or (at a URL) the skeleton of a build killed before its progress record."
     if not path.exists() or (path.is_dir() and not any(path.iterdir())): return True
-    if not _is_remote(path): return False  # a local skeleton appears whole, by rename
+    if not is_url(path): return False  # a local skeleton appears whole, by rename
     attrs = _root_attrs(path)
     return attrs is not None and attrs.get('complete') is False and not (path / _PROGRESS).exists()
 
@@ -175,7 +176,7 @@ def _check_int(name:str, value, minimum:int):
 
 def _write_progress(path:pathlib.Path, chunks_done:set[int], n_chunks:int):
     "Record the indices `chunks_done` atomically: a torn write leaves the previous record (an object store replaces an object whole)."
-    if _is_remote(path):
+    if is_url(path):
         (path / _PROGRESS).write_text(json.dumps({'chunks_done': sorted(chunks_done), 'n_chunks': n_chunks}))
         return
     tmp = path / f'.{_PROGRESS}.tmp'
@@ -187,7 +188,7 @@ def _write_progress(path:pathlib.Path, chunks_done:set[int], n_chunks:int):
 def _read_progress(path:pathlib.Path) -> dict:
     "The progress record of the build at `path`: `chunks_done` (a set of chunk indices) and `n_chunks` when known."
     progress = path / _PROGRESS
-    try: record = json.loads(progress.fs.cat_file(progress.path) if _is_remote(path) else progress.read_bytes())  # remote: one GET, never a read torn by a replacement
+    try: record = json.loads(progress.fs.cat_file(progress.path) if is_url(path) else progress.read_bytes())  # remote: one GET, never a read torn by a replacement
     except FileNotFoundError: return {'chunks_done': set()}
     return {**record, 'chunks_done': set(record['chunks_done'])}
 
@@ -209,7 +210,7 @@ def _write_skeleton(path:pathlib.Path, first:xr.Dataset, n_samples:int, chunk_si
 
 def _create_store(path:pathlib.Path, first:xr.Dataset, n_samples:int, chunk_size:int, attrs:dict):
     "Create at `path` an empty store shaped like `first` but `n_samples` long, progress at 0 chunks: atomically on a local disk."
-    if _is_remote(path): return _write_skeleton(path, first, n_samples, chunk_size, attrs)  # no rename on object storage: in place
+    if is_url(path): return _write_skeleton(path, first, n_samples, chunk_size, attrs)  # no rename on object storage: in place
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.parent / f'.{path.name}.creating-{uuid.uuid4().hex[:8]}'
     tmp.mkdir()
@@ -320,13 +321,13 @@ def build_store(path, # directory or URL (`s3://bucket/a.zarr`) of the Zarr stor
         attrs = _root_attrs(path)
         _check_same_build(path, attrs, config, n_samples, seed, chunk_size)
         if attrs['complete'] is True: return path
-        if not _is_remote(path):  # an object store writes each chunk whole
+        if not is_url(path):  # an object store writes each chunk whole
             for partial in path.rglob('*.partial'): partial.unlink()  # zarr's temporaries from a killed write
     done = _read_progress(path)['chunks_done']
     todo = {k: (k * chunk_size, min(chunk_size, n_samples - k * chunk_size)) for k in range(n_chunks) if k not in done}
     with tqdm(total=n_samples, initial=n_samples - sum(count for _, count in todo.values()), unit='sample', desc=path.name,
               disable=not progress) as bar:
-        for k in _completed_chunks(str(path if _is_remote(path) else path.absolute()), config, seed, todo, workers, client):  # absolute: a cluster's workers have their own working directory
+        for k in _completed_chunks(str(path if is_url(path) else path.absolute()), config, seed, todo, workers, client):  # absolute: a cluster's workers have their own working directory
             done.add(k)
             _write_progress(path, done, n_chunks)
             bar.update(todo[k][1])

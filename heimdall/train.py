@@ -260,6 +260,7 @@ def fit(arch:str, # registered architecture id
         patience:int=5, # EarlyStopping patience, epochs without a better val_loss
         model_kwargs:dict|None=None, # constructor overrides of the size preset (JSON-able; saved in the checkpoint)
         progress:bool=False, # show progress: Lightning's bar in a terminal, else one line per epoch on stdout
+        val_fold:int|None=None, # None: the store's val split validates; k: fold k of `heimdall.data.val_folds` (e.g. the seed)
        ) -> FitResult:
     "Train `arch` (`size`) on `store` for up to `epochs` epochs; checkpoints, logs and (optionally) MLflow under `out`."
     if tracking not in TRACKING: raise ValueError(f"tracking={tracking!r}: expected one of {TRACKING}")
@@ -272,7 +273,7 @@ def fit(arch:str, # registered architecture id
     pl.seed_everything(seed, workers=True, verbose=False)
     with _quiet():
         normalizer = Normalizer.from_dict(hparams['normalizer']) if hparams else None
-        dm = IQDataModule(store, batch_size=batch_size, num_workers=num_workers, normalizer=normalizer, seed=seed)
+        dm = IQDataModule(store, batch_size=batch_size, num_workers=num_workers, normalizer=normalizer, seed=seed, val_fold=val_fold)
         if hparams:
             module = LocalizationModule(**hparams)
             got, want = (dm.n_receivers, dm.n_time), (hparams['n_receivers'], hparams['n_time'])
@@ -282,7 +283,7 @@ def fit(arch:str, # registered architecture id
         loggers = [_csv_logger(out, arch, run_info.get('csv_version'))]
         if tracking == 'mlflow': loggers.append(_mlflow_logger(out, run_info.get('mlflow_run_id')))
         if resume is None:
-            for lg in loggers: lg.log_hyperparams(dict(store=str(store), batch_size=batch_size, seed=seed, devices=devices, strategy=str(strategy)))
+            for lg in loggers: lg.log_hyperparams(dict(store=str(store), batch_size=batch_size, seed=seed, val_fold=val_fold, devices=devices, strategy=str(strategy)))
         checkpoint = ModelCheckpoint(monitor='val_loss', mode='min', save_top_k=1, save_last=True, filename='best-{epoch:03d}')
         throughput = _Throughput()
         bar = progress and sys.stdout.isatty()
