@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 # report profile: smoke (CI-sized), cpu (the full report on a 2-core machine), gpu (full sizes, 100k-sample stores)
 PROFILE ?= cpu
 
-.PHONY: install export sync-check test test-nb test-py report report-simulator report-bench report-registry report-recordings report-scheduler lab clean-store docs docs-outputs browser
+.PHONY: install export sync-check test test-nb test-py report report-simulator report-bench report-registry report-recordings report-scheduler report-headline lab clean-store docs docs-outputs browser
 
 $(STAMP): settings.ini setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,15 @@ report-scheduler: install
 	$(PAPERMILL) nbs/benchmarks/scheduler_overhead.ipynb reports/smoke/scheduler/scheduler_overhead.ipynb \
 	  -y '{profile: smoke, archs: [], modes: [gnss, none], schedulers: ["threads:2", "local:1", "local:2"], noop_tasks: 100}' \
 	  -p report_dir ../../reports/smoke/scheduler
+
+# the headline gains (issue 16 items 6-7) on test stores 8x the benchmark's: tdoa_unrolled and ensemble_timing (every seed's ONNX)
+# and the classical chain on 19,200 new samples per GNSS scenario; about 20 min on 2 cores after `make report`, so not part
+# of it; writes reports/$(PROFILE)/headline/ (git-ignored)
+N_HEADLINE ?= 19200
+report-headline: install
+	mkdir -p reports/$(PROFILE)/headline
+	$(PAPERMILL) nbs/benchmarks/headline.ipynb reports/$(PROFILE)/headline/headline.ipynb \
+	  -p report ../../reports/$(PROFILE) -p n_test $(N_HEADLINE) -y '{scenarios: [gnss, multipath]}' -p out ../../reports/$(PROFILE)/headline
 
 report: install report-simulator report-bench report-recordings
 	$(MAKE) report-registry PROFILE=$(PROFILE)
