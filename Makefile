@@ -81,7 +81,7 @@ report-scheduler: install
 	  -p report_dir ../../reports/smoke/scheduler
 
 # the headline gains (issue 16 items 6-7) on test stores of the gpu profile's size: tdoa_unrolled and ensemble_timing (every
-# seed's ONNX) and the classical chain on 32,000 new samples per GNSS scenario; about 30 min on 2 cores after `make report`,
+# seed's ONNX) and the classical chain on 32,000 new samples per GNSS scenario; 37 min on 2 cores after `make report`,
 # so not part of it; writes reports/$(PROFILE)/headline/ (git-ignored)
 N_HEADLINE ?= 32000
 report-headline: install
