@@ -34,9 +34,10 @@ def _read_json(path) -> dict:
 
 def _n_time(profile_n_time, preset:str) -> int: return profile_n_time or get_preset(preset).n_time
 
-def _scored(kind:str, n_train:int, n_test:int, train_splits) -> float:
-    "Samples a classical run scores: the whole test store, or the validation split (fraction `train_splits[1]`) of the training store."
-    return n_test if kind == 'classical' else n_train * train_splits[1]
+def _scored(kind:str, n_train:int, n_test:int, train_splits, n_calib:int|None=None) -> float:
+    "Samples a classical run scores: the whole test store, or the whole calibration store (before it, the validation split, fraction `train_splits[1]`, of the training store)."
+    if kind == 'classical': return n_test
+    return n_calib if n_calib is not None else n_train * train_splits[1]
 
 def measured_costs(costs_from, # a benchmark report folder (reports/<profile>) with runs/ and bench.json
                   ) -> dict: # arch -> {size, n_time, samples_per_s, n_runs}; classical kinds -> {seconds_per_sample, n_runs}
@@ -57,7 +58,7 @@ def measured_costs(costs_from, # a benchmark report folder (reports/<profile>) w
         out[arch] = dict(size=size, n_time=n_time, samples_per_s=float(np.median(rates)), n_runs=len(rates))
     for kind in CLASSICAL_RUNS:
         per = [r['seconds'] / _scored(kind, prof['n_train'], prof['n_test'],  # a record from before train_splits: the preset's splits
-                                      prof.get('train_splits') or get_preset(get_scenario(label.split('/')[0]).train_preset).split_fractions)
+                                      prof.get('train_splits') or get_preset(get_scenario(label.split('/')[0]).train_preset).split_fractions, prof.get('n_calib'))
                for label, r in record.get('runs', {}).items() if label.split('/')[-1] == kind and label.split('/')[0] in SCENARIOS
                and r.get('status') == 'ok' and r.get('seconds') and prof.get('n_train') and prof.get('n_test')]
         if per: out[kind] = dict(seconds_per_sample=float(np.median(per)), n_runs=len(per))
@@ -77,7 +78,7 @@ def plan_costs(profile:str|BenchProfile, # target profile
     costs, per, rows = measured_costs(costs_from), scenario_archs(profile, archs, modes), []
     for name in modes:
         for kind in CLASSICAL_RUNS:
-            n, c = _scored(kind, profile.n_train, profile.n_test, profile.train_splits), costs.get(kind)
+            n, c = _scored(kind, profile.n_train, profile.n_test, profile.train_splits, profile.n_calib), costs.get(kind)
             rows.append(dict(run=f'{name}/{kind}', scenario=name, arch=kind, seed=None, device='cpu', samples=round(n),
                              measured='no measurement' if c is None else f"{c['seconds_per_sample'] * 1e3:.2f} ms/sample",
                              scale=1.0, hours=math.nan if c is None else n * c['seconds_per_sample'] / 3600))
@@ -113,7 +114,7 @@ def plan_stores(profile:str|BenchProfile, # target profile
     rows, seen = [], set()
     for name in _check_modes(modes):
         sc, paths = get_scenario(name), store_paths(profile, name, data_dir)
-        for split, preset, n in (('train', sc.train_preset, profile.n_train), ('test', sc.test_preset, profile.n_test)):
+        for split, preset, n in (('train', sc.train_preset, profile.n_train), ('test', sc.test_preset, profile.n_test), ('calib', sc.train_preset, profile.n_calib)):
             path = paths[split]
             if path in seen: continue
             seen.add(path)

@@ -128,7 +128,7 @@ def assign_tier(median_error_over_crlb, # median of error / CRLB over the test s
 REFERENCE = ('tdoa', 'rss', 'combined', 'centroid', 'prior')  # rows that are no learned model: the classical estimators and the prior
 
 def calibrate_reference(preds:pd.DataFrame, # test predictions of the reference methods (raw covariances)
-                        val:pd.DataFrame, # the same methods' predictions on the validation split (`scenario`, `method`, truths)
+                        val:pd.DataFrame, # the same methods' predictions on the calibration samples (`scenario`, `method`, truths)
                        ) -> pd.DataFrame: # `preds` with calibrated covariances, their factor in `cov_scale` and radial shape in `cov_shape`
     "Post-hoc calibration of the classical estimators and the prior like the learned models': per scenario and method, the covariance factor and radial shape fitted on `val` (`heimdall.metrics.coverage_calibration`) applied to `preds`."
     out = preds.copy()
@@ -146,7 +146,7 @@ def calibrate_reference(preds:pd.DataFrame, # test predictions of the reference 
 
 def load_runs(report_dir, # benchmark report folder holding runs/<scenario>/<arch>/seed<k>/ and runs/<scenario>/classical[_val]/
              ) -> tuple: # (runs: one row per run with its metrics.json; predictions: tidy table of every method and seed)
-    "Every run's `metrics.json` (failed runs included) and the test predictions of every method and seed, learned and reference (calibrated on validation)."
+    "Every run's `metrics.json` (failed runs included) and the test predictions of every method and seed, learned and reference (calibrated on the calibration samples)."
     root = pathlib.Path(report_dir) / 'runs'
     if not root.is_dir(): raise ValueError(f'report_dir={str(report_dir)!r}: no runs/ folder; expected a benchmark report folder')
     runs, preds = [], []

@@ -23,9 +23,10 @@ import torch
 from pytorch_lightning.callbacks import Callback, EarlyStopping, LearningRateMonitor, ModelCheckpoint
 from pytorch_lightning.loggers import CSVLogger, MLFlowLogger
 from pytorch_lightning.utilities import rank_zero_only
+from torch.utils.data import DataLoader
 
 from .cli import _OneLineParser, _positive_int, _non_negative_int
-from .data import IQDataModule
+from .data import IQDataModule, IQStoreDataset, collate
 from .export import export_onnx
 from .losses import bivariate_nll
 from .metrics import ellipse_coverage, error_summary, horizontal_error_m
@@ -240,6 +241,16 @@ def calibrate_checkpoint(ckpt_path, # checkpoint written by `fit`
     shape = getattr(module.model, 'cov_shape', None)
     return result, (None if shape is None else float(shape))
 
+def _calibration_batches(calib_store, # store written by `heimdall.store.build_store`, every sample calibrates
+                         module, # the `LocalizationModule` being trained (its model's sizes, its normaliser)
+                         batch_size:int,
+                        ) -> DataLoader:
+    "Batches of every sample of `calib_store` in the model's frame, or a ValueError naming `calib_store` unless its (receivers, time) are the model's."
+    ds = IQStoreDataset(calib_store, None, module.normalizer)
+    got, want = (ds.n_receivers, ds.n_time), (module.model.n_receivers, module.model.n_time)
+    if got != want: raise ValueError(f"calib_store={str(calib_store)!r}: (receivers, time) {got}, the model takes {want}")
+    return DataLoader(ds, batch_size=batch_size, collate_fn=collate)
+
 def fit(arch:str, # registered architecture id
         store, # path of the training store (its `split` variable gives train/val)
         size:str='tiny', # size preset ('tiny', 'small', 'full'); a resumed run keeps the checkpoint's
@@ -261,6 +272,7 @@ def fit(arch:str, # registered architecture id
         model_kwargs:dict|None=None, # constructor overrides of the size preset (JSON-able; saved in the checkpoint)
         progress:bool=False, # show progress: Lightning's bar in a terminal, else one line per epoch on stdout
         val_fold:int|None=None, # None: the store's val split validates; k: fold k of `heimdall.data.val_folds` (e.g. the seed)
+        calib_store=None, # store whose every sample fits the post-hoc calibration (simulated apart from `store`); None: the validation split
        ) -> FitResult:
     "Train `arch` (`size`) on `store` for up to `epochs` epochs; checkpoints, logs and (optionally) MLflow under `out`."
     if tracking not in TRACKING: raise ValueError(f"tracking={tracking!r}: expected one of {TRACKING}")
@@ -280,10 +292,12 @@ def fit(arch:str, # registered architecture id
             if got != want: raise ValueError(f"store={str(store)!r}: (receivers, time) {got}, the checkpoint's model takes {want}")
         else:
             module = LocalizationModule(arch, size, dm.n_receivers, dm.n_time, dm.sample_rate_hz, dm.normalizer, lr, model_kwargs=model_kwargs)
+        calib = None if calib_store is None else _calibration_batches(calib_store, module, batch_size)  # checked before any training
         loggers = [_csv_logger(out, arch, run_info.get('csv_version'))]
         if tracking == 'mlflow': loggers.append(_mlflow_logger(out, run_info.get('mlflow_run_id')))
         if resume is None:
-            for lg in loggers: lg.log_hyperparams(dict(store=str(store), batch_size=batch_size, seed=seed, val_fold=val_fold, devices=devices, strategy=str(strategy)))
+            for lg in loggers: lg.log_hyperparams(dict(store=str(store), batch_size=batch_size, seed=seed, val_fold=val_fold, devices=devices, strategy=str(strategy),
+                                                       calib_store=None if calib_store is None else str(calib_store)))
         checkpoint = ModelCheckpoint(monitor='val_loss', mode='min', save_top_k=1, save_last=True, filename='best-{epoch:03d}')
         throughput = _Throughput()
         bar = progress and sys.stdout.isatty()
@@ -303,7 +317,7 @@ def fit(arch:str, # registered architecture id
                            log_dir=pathlib.Path(trainer.log_dir), metrics=metrics, train_samples_per_s=throughput.samples_per_s,
                            epochs=trainer.current_epoch)
         if trainer.is_global_zero and callable(getattr(module.model, "calibrate", None)):
-            result.coverage_scale, result.coverage_shape = calibrate_checkpoint(result.best_ckpt, dm.val_dataloader())
+            result.coverage_scale, result.coverage_shape = calibrate_checkpoint(result.best_ckpt, dm.val_dataloader() if calib is None else calib)
         if tracking == 'mlflow' and trainer.is_global_zero:
             result.onnx_path = export_onnx(load_module(result.best_ckpt), result.log_dir / 'model.onnx')
             result.mlflow_run_id = loggers[1].run_id

@@ -70,7 +70,7 @@ def test_bench_on_dask_cluster(tmp_path, cluster, smoke_local):
     assert record['scheduler'] == cluster
     assert {k: r['status'] for k, r in record['runs'].items()} == {
         'gnss/classical': 'ok', 'gnss/classical_val': 'ok', 'gnss/triangulation_mlp/seed0': 'ok'}, record['runs']
-    for name in ('websdr_gnss_train.zarr', 'websdr_gnss_test.zarr'):  # built on the cluster, the same store
+    for name in ('websdr_gnss_train.zarr', 'websdr_gnss_test.zarr', 'websdr_gnss_calib.zarr'):  # built on the cluster, the same store
         assert store_fingerprint(remote / 'data' / 'smoke' / name) == store_fingerprint(local_data / 'smoke' / name)
     assert_same_results(local_reports, remote / 'reports')
 

@@ -147,11 +147,12 @@ def test_bench_with_stores_on_s3(s3, smoke_local, tmp_path):
     argv = ['--profile', 'smoke', '--archs', 'triangulation_mlp', '--modes', 'gnss', '--no-report', '--report-dir', str(tmp_path / 'reports'), '--data-dir', data]
     assert _main(*argv, '--scheduler', 'local:1', main=bench_main)[0] == 0
     record = json.loads((tmp_path / 'reports' / 'bench.json').read_text())
-    assert record['stores']['gnss'] == {'train': f'{data}/smoke/websdr_gnss_train.zarr', 'test': f'{data}/smoke/websdr_gnss_test.zarr'}
+    assert record['stores']['gnss'] == {'train': f'{data}/smoke/websdr_gnss_train.zarr', 'test': f'{data}/smoke/websdr_gnss_test.zarr',
+                                       'calib': f'{data}/smoke/websdr_gnss_calib.zarr'}
     assert {k: r['status'] for k, r in record['runs'].items()} == {
         'gnss/classical': 'ok', 'gnss/classical_val': 'ok', 'gnss/triangulation_mlp/seed0': 'ok'}, record['runs']
     local_reports, local_data = smoke_local
-    for name in ('websdr_gnss_train.zarr', 'websdr_gnss_test.zarr'):
+    for name in ('websdr_gnss_train.zarr', 'websdr_gnss_test.zarr', 'websdr_gnss_calib.zarr'):
         assert store_fingerprint(f'{data}/smoke/{name}') == store_fingerprint(local_data / 'smoke' / name)
     assert_same_results(local_reports, tmp_path / 'reports')
     metrics = json.loads((tmp_path / 'reports' / 'runs' / 'gnss' / 'triangulation_mlp' / 'seed0' / 'metrics.json').read_text())
