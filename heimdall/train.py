@@ -23,7 +23,7 @@ import torch
 from pytorch_lightning.callbacks import Callback, EarlyStopping, LearningRateMonitor, ModelCheckpoint
 from pytorch_lightning.loggers import CSVLogger, MLFlowLogger
 from pytorch_lightning.utilities import rank_zero_only
-from torch.utils.data import DataLoader
+from torch.utils.data import DataLoader, Subset
 
 from .cli import _OneLineParser, _positive_int, _non_negative_int
 from .data import IQDataModule, IQStoreDataset, collate
@@ -150,8 +150,9 @@ class FitResult:
     onnx_path: pathlib.Path|None = None  # ONNX export of the best model (tracking='mlflow')
     mlflow_run_id: str|None = None  # MLflow run (tracking='mlflow')
     registered_version: int|None = None  # version of the registered model heimdall-<arch> (tracking='mlflow')
-    coverage_scale: float|None = None  # covariance factor fitted on the validation split (sigma scaling, `LocalizationModel.calibrate`; None on other ranks)
+    coverage_scale: float|None = None  # covariance factor fitted on the validation split or the calibration store (sigma scaling, `LocalizationModel.calibrate`; None on other ranks)
     coverage_shape: float|None = None  # radial shape fitted with it (1 = Gaussian; `heimdall.metrics.coverage_calibration`)
+    n_calib: int|None = None  # samples the calibration was fitted on
 
 class _Throughput(Callback):
     "Training samples per second: samples over the time from each epoch's start to its last training batch."
@@ -241,14 +242,20 @@ def calibrate_checkpoint(ckpt_path, # checkpoint written by `fit`
     shape = getattr(module.model, 'cov_shape', None)
     return result, (None if shape is None else float(shape))
 
-def _calibration_batches(calib_store, # store written by `heimdall.store.build_store`, every sample calibrates
+def _calibration_batches(calib_store, # store written by `heimdall.store.build_store`
+                         part, # None: every sample; (k, n): the k-th of n equal contiguous parts of its samples
                          module, # the `LocalizationModule` being trained (its model's sizes, its normaliser)
                          batch_size:int,
                         ) -> DataLoader:
-    "Batches of every sample of `calib_store` in the model's frame, or a ValueError naming `calib_store` unless its (receivers, time) are the model's."
+    "Batches of the calibration samples in the model's frame, or a ValueError naming `calib_store` / `calib_part` unless they fit the model and the store."
     ds = IQStoreDataset(calib_store, None, module.normalizer)
     got, want = (ds.n_receivers, ds.n_time), (module.model.n_receivers, module.model.n_time)
     if got != want: raise ValueError(f"calib_store={str(calib_store)!r}: (receivers, time) {got}, the model takes {want}")
+    if part is not None:
+        k, n = (tuple(part) + (None, None))[:2] if isinstance(part, (tuple, list)) and len(part) == 2 else (None, None)
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (k, n)) or not 0 <= k < n <= len(ds):
+            raise ValueError(f"calib_part={part!r}: expected (k, n) with 0 <= k < n <= {len(ds)}, the samples of calib_store")
+        ds = Subset(ds, np.array_split(np.arange(len(ds)), n)[k].tolist())
     return DataLoader(ds, batch_size=batch_size, collate_fn=collate)
 
 def fit(arch:str, # registered architecture id
@@ -272,7 +279,8 @@ def fit(arch:str, # registered architecture id
         model_kwargs:dict|None=None, # constructor overrides of the size preset (JSON-able; saved in the checkpoint)
         progress:bool=False, # show progress: Lightning's bar in a terminal, else one line per epoch on stdout
         val_fold:int|None=None, # None: the store's val split validates; k: fold k of `heimdall.data.val_folds` (e.g. the seed)
-        calib_store=None, # store whose every sample fits the post-hoc calibration (simulated apart from `store`); None: the validation split
+        calib_store=None, # store whose samples fit the post-hoc calibration (simulated apart from `store`); None: the validation split
+        calib_part=None, # (k, n): only the k-th of n equal contiguous parts of `calib_store` (the benchmark gives seed k of n its own part); None: all of it
        ) -> FitResult:
     "Train `arch` (`size`) on `store` for up to `epochs` epochs; checkpoints, logs and (optionally) MLflow under `out`."
     if tracking not in TRACKING: raise ValueError(f"tracking={tracking!r}: expected one of {TRACKING}")
@@ -292,12 +300,12 @@ def fit(arch:str, # registered architecture id
             if got != want: raise ValueError(f"store={str(store)!r}: (receivers, time) {got}, the checkpoint's model takes {want}")
         else:
             module = LocalizationModule(arch, size, dm.n_receivers, dm.n_time, dm.sample_rate_hz, dm.normalizer, lr, model_kwargs=model_kwargs)
-        calib = None if calib_store is None else _calibration_batches(calib_store, module, batch_size)  # checked before any training
+        calib = dm.val_dataloader() if calib_store is None else _calibration_batches(calib_store, calib_part, module, batch_size)  # checked before any training
         loggers = [_csv_logger(out, arch, run_info.get('csv_version'))]
         if tracking == 'mlflow': loggers.append(_mlflow_logger(out, run_info.get('mlflow_run_id')))
         if resume is None:
             for lg in loggers: lg.log_hyperparams(dict(store=str(store), batch_size=batch_size, seed=seed, val_fold=val_fold, devices=devices, strategy=str(strategy),
-                                                       calib_store=None if calib_store is None else str(calib_store)))
+                                                       calib_store=None if calib_store is None else str(calib_store), calib_part=calib_part))
         checkpoint = ModelCheckpoint(monitor='val_loss', mode='min', save_top_k=1, save_last=True, filename='best-{epoch:03d}')
         throughput = _Throughput()
         bar = progress and sys.stdout.isatty()
@@ -317,7 +325,8 @@ def fit(arch:str, # registered architecture id
                            log_dir=pathlib.Path(trainer.log_dir), metrics=metrics, train_samples_per_s=throughput.samples_per_s,
                            epochs=trainer.current_epoch)
         if trainer.is_global_zero and callable(getattr(module.model, "calibrate", None)):
-            result.coverage_scale, result.coverage_shape = calibrate_checkpoint(result.best_ckpt, dm.val_dataloader() if calib is None else calib)
+            result.coverage_scale, result.coverage_shape = calibrate_checkpoint(result.best_ckpt, calib)
+            result.n_calib = len(calib.dataset)
         if tracking == 'mlflow' and trainer.is_global_zero:
             result.onnx_path = export_onnx(load_module(result.best_ckpt), result.log_dir / 'model.onnx')
             result.mlflow_run_id = loggers[1].run_id
