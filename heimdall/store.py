@@ -142,12 +142,15 @@ def _now_utc() -> str: return datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%
 _NO_CREDENTIALS = 'no credentials were found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE)'
 
 def _remote_problem(path) -> str | None:
-    "Why the S3 store URL `path` cannot be reached (no credentials, a missing bucket), or None; found before any work, as one line."
+    "Why the S3 store URL `path` cannot be reached (no credentials, a missing bucket, a bucket these credentials may not access), or None; found before any work, as one line."
     if not is_url(path) or path.protocol not in ('s3', 's3a'): return None
     import botocore.session
     if botocore.session.get_session().get_credentials() is None: return _NO_CREDENTIALS
     bucket = path.path.split('/')[0]
-    if not path.fs.exists(bucket): return f"the bucket {bucket!r} does not exist"
+    try: path.fs.call_s3('head_bucket', Bucket=bucket)  # s3fs turns the answer into FileNotFoundError (404), PermissionError (403)
+    except FileNotFoundError: return f"the bucket {bucket!r} does not exist"
+    except PermissionError: return f"these credentials may not access the bucket {bucket!r} (access denied)"
+    except Exception as e: return f"the bucket {bucket!r} cannot be reached ({type(e).__name__}: {e})"  # e.g. no endpoint answers
     return None
 
 def _check_remote(path):

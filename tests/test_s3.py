@@ -1,7 +1,8 @@
 """Stores on S3: a local S3 server (moto in server mode on 127.0.0.1, started and stopped here) holds a store whose build
 is killed, resumed and opened there, and it ends bit-identical to the same store built on the local disk. `heimdall-bench
 --data-dir s3://...` builds its stores there on a dask cluster and every run reads them from there, with the results of
-a local run. A missing bucket and missing credentials are one-line errors, in the library and in the CLIs."""
+a local run. A missing bucket, missing credentials and a bucket the credentials may not access are one-line errors, in the
+library and in the CLIs."""
 import contextlib, io, json, logging, os, signal, subprocess, sys
 
 
@@ -139,6 +140,28 @@ def test_missing_bucket_and_no_credentials(s3, monkeypatch):
     assert str(e.value) == f"path={url!r}: {NO_CREDENTIALS}"
     code, stderr = _main('--preset', 'websdr_gnss', '--n', '4', '--out', url, '--quiet')
     assert (code, stderr) == (2, f'heimdall-simulate: error: argument --out: {url} cannot be written: {NO_CREDENTIALS}\n')
+
+
+def test_bucket_the_credentials_may_not_access(s3, endpoint, monkeypatch):
+    "A bucket that exists but that these credentials may not access (an IAM user without permissions, moto enforcing IAM): one line that says so, not 'does not exist'."
+    import boto3, requests
+    iam = boto3.client('iam', endpoint_url=endpoint, region_name='us-east-1')
+    iam.create_user(UserName='no-permissions')
+    key = iam.create_access_key(UserName='no-permissions')['AccessKey']
+    requests.post(f'{endpoint}/moto-api/reset-auth', data=b'0', timeout=30).raise_for_status()  # from now on moto checks every request against IAM
+    try:
+        monkeypatch.setenv('AWS_ACCESS_KEY_ID', key['AccessKeyId']); monkeypatch.setenv('AWS_SECRET_ACCESS_KEY', key['SecretAccessKey'])
+        _clear_s3fs_cache()
+        url = f'{s3}/denied.zarr'
+        why = f"these credentials may not access the bucket {BUCKET!r} (access denied)"
+        for call in (lambda: build_store(url, CFG, 8, 0, progress=False), lambda: open_store(url)):
+            with pytest.raises(StoreError) as e: call()
+            assert str(e.value) == f"path={url!r}: {why}"
+        code, stderr = _main('--preset', 'websdr_gnss', '--n', '4', '--out', url, '--quiet')
+        assert (code, stderr) == (2, f'heimdall-simulate: error: argument --out: {url} cannot be written: {why}\n')
+    finally:
+        requests.post(f'{endpoint}/moto-api/reset-auth', data=b'inf', timeout=30)  # the other tests' server: no IAM checks
+        _clear_s3fs_cache()
 
 
 def test_bench_with_stores_on_s3(s3, smoke_local, tmp_path):
