@@ -248,11 +248,12 @@ def _calibration_batches(calib_store, # store written by `heimdall.store.build_s
                          batch_size:int,
                         ) -> DataLoader:
     "Batches of the calibration samples in the model's frame, or a ValueError naming `calib_store` / `calib_part` unless they fit the model and the store."
-    ds = IQStoreDataset(calib_store, None, module.normalizer)
+    try: ds = IQStoreDataset(calib_store, None, module.normalizer)
+    except StoreError as e: raise StoreError(f'calib_store={str(calib_store)!r}: {e}') from e  # missing, incomplete or corrupt: refused before training
     got, want = (ds.n_receivers, ds.n_time), (module.model.n_receivers, module.model.n_time)
     if got != want: raise ValueError(f"calib_store={str(calib_store)!r}: (receivers, time) {got}, the model takes {want}")
     if part is not None:
-        k, n = (tuple(part) + (None, None))[:2] if isinstance(part, (tuple, list)) and len(part) == 2 else (None, None)
+        k, n = part if isinstance(part, (tuple, list)) and len(part) == 2 else (None, None)
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in (k, n)) or not 0 <= k < n <= len(ds):
             raise ValueError(f"calib_part={part!r}: expected (k, n) with 0 <= k < n <= {len(ds)}, the samples of calib_store")
         ds = Subset(ds, np.array_split(np.arange(len(ds)), n)[k].tolist())
