@@ -61,7 +61,15 @@ class FourStepDFT(nn.Module):
 
     def forward(self, x:torch.Tensor, # (..., 2, T) real and imaginary parts
                ) -> torch.Tensor: # (..., 2, T) DFT, bin k at index k
-        x, lead = x.to(self.f1.dtype), x.shape[:-2]                                # float64
+        x = x.to(self.f1.dtype)                                                    # float64
+        if torch.compiler.is_exporting() or torch.onnx.is_in_onnx_export(): return self.matmul_dft(x)
+        z = torch.fft.fft(torch.complex(x[..., 0, :], x[..., 1, :]))               # in torch: pocketfft, the same bins
+        return torch.stack([z.real, z.imag], -2)
+
+    def matmul_dft(self, x:torch.Tensor, # (..., 2, T) float64 real and imaginary parts
+                  ) -> torch.Tensor: # (..., 2, T) DFT, bin k at index k
+        "The four-step DFT as matrix products: what an ONNX export traces (ONNX has no float64 FFT that onnxruntime runs)."
+        lead = x.shape[:-2]
         re, im = (x[..., c, :].reshape(*lead, self.n1, self.n2) for c in (0, 1))   # x[N2 n1 + n2] at [n1, n2]
         yr = self.f1[0] @ re - self.f1[1] @ im                                     # DFT over n1 -> [k1, n2]
         yi = self.f1[0] @ im + self.f1[1] @ re
