@@ -13,6 +13,7 @@ __all__ = ['PREDICTION_COLUMNS', 'TIERS', 'REFERENCE', 'CLASSICAL', 'TABLE_COLUM
 import json
 import math
 import pathlib
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -144,9 +145,16 @@ def calibrate_reference(preds:pd.DataFrame, # test predictions of the reference 
         out.loc[rows, 'cov_scale'], out.loc[rows, 'cov_shape'] = factor, shape
     return out
 
+def _finished(run_dir:pathlib.Path) -> bool:
+    "Whether the classical run in `run_dir` finished: its `metrics.json` says 'ok' (a failed or cut-short run may leave a partial CSV)."
+    try: status = json.loads((run_dir / 'metrics.json').read_text()).get('status')
+    except (OSError, ValueError, AttributeError): status = None
+    if status != 'ok': warnings.warn(f"{run_dir}: the run did not finish (status {status!r}): its predictions are not read")
+    return status == 'ok'
+
 def load_runs(report_dir, # benchmark report folder holding runs/<scenario>/<arch>/seed<k>/ and runs/<scenario>/classical[_val]/
              ) -> tuple: # (runs: one row per run with its metrics.json; predictions: tidy table of every method and seed)
-    "Every run's `metrics.json` (failed runs included) and the test predictions of every method and seed, learned and reference (calibrated on the calibration samples)."
+    "Every run's `metrics.json` (failed runs included) and the test predictions of every method and seed of the runs that finished, learned and reference (calibrated on the calibration samples)."
     root = pathlib.Path(report_dir) / 'runs'
     if not root.is_dir(): raise ValueError(f'report_dir={str(report_dir)!r}: no runs/ folder; expected a benchmark report folder')
     runs, preds = [], []
@@ -166,7 +174,8 @@ def load_runs(report_dir, # benchmark report folder holding runs/<scenario>/<arc
                                                cov_scale=float(m.get('coverage_scale') or 1.0), cov_shape=float(m.get('coverage_shape') or 1.0)))
     reference = {}
     for split in ('classical', 'classical_val'):
-        tables = [pd.read_csv(path).assign(scenario=path.parent.parent.name) for path in sorted(root.glob(f'*/{split}/baselines_samples.csv'))]
+        tables = [pd.read_csv(path).assign(scenario=path.parent.parent.name) for path in sorted(root.glob(f'*/{split}/baselines_samples.csv'))
+                  if _finished(path.parent)]
         reference[split] = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=list(PREDICTION_COLUMNS))
     if len(reference['classical']):
         c = reference['classical']
@@ -260,6 +269,7 @@ def synthetic_report(tmp, # folder to write runs/ into
                 (d / 'metrics.json').write_text(json.dumps(m))
         for split, offset in (('classical', 0), ('classical_val', 50)):
             d = pathlib.Path(tmp) / 'runs' / scenario / split; d.mkdir(parents=True)
+            (d / 'metrics.json').write_text(json.dumps(dict(arch=split, scenario=scenario, sync_mode=mode, status='ok')))
             pd.concat([synthetic_predictions(500, 600.0, method='tdoa', fail=100, seed=5 + offset), synthetic_predictions(500, 20e3, method='rss', seed=6 + offset),
                        synthetic_predictions(500, 30e3, method='prior', seed=7 + offset)]).to_csv(d / 'baselines_samples.csv', index=False)
     return pathlib.Path(tmp)
