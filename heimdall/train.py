@@ -376,6 +376,12 @@ def _json_object(s:str) -> dict:
     if not isinstance(v, dict): raise argparse.ArgumentTypeError(f"{s!r}: expected a JSON object, got {type(v).__name__}")
     return v
 
+def _part(s:str) -> tuple:
+    "`K/N` of `--calib-part` as (k, n)."
+    try: k, n = (int(x) for x in s.split('/'))
+    except ValueError: raise argparse.ArgumentTypeError(f"{s!r}: expected K/N, the K-th of N contiguous parts (0-based), e.g. 0/3")
+    return k, n
+
 def train_parser() -> argparse.ArgumentParser:
     "The argument parser of `heimdall-train`."
     p = _OneLineParser(prog='heimdall-train', description='Train a localization architecture on a Zarr IQ store.')
@@ -391,25 +397,33 @@ def train_parser() -> argparse.ArgumentParser:
     p.add_argument('--tracking', choices=TRACKING, default='csv', help='csv, or mlflow (CSV plus MLflow, ONNX artifact, model registry)')
     p.add_argument('--num-workers', type=_non_negative_int, default=0, help='DataLoader worker processes')
     p.add_argument('--seed', type=_non_negative_int, default=0, help='seed of weights and data order')
+    p.add_argument('--val-fold', type=_non_negative_int, default=None, metavar='K',
+                   help="validate on fold K of the store's train + val samples (default: its val split)")
+    p.add_argument('--calib-store', type=pathlib.Path, default=None, metavar='PATH',
+                   help='fit the post-hoc calibration on this store, simulated apart from --store (default: the validation split)')
+    p.add_argument('--calib-part', type=_part, default=None, metavar='K/N', help='only the K-th of N contiguous parts of --calib-store')
     p.add_argument('--model-kwargs', type=_json_object, default=None, metavar='JSON',
                    help='constructor overrides of the size preset as a JSON object, e.g. \'{"hidden": 64}\'')
     p.add_argument('--quiet', action='store_true', help='no progress bar or per-epoch lines')
     return p
 
 def train_main(argv:list|None=None) -> int:
-    "Entry point of `heimdall-train --arch ARCH --store PATH [--size --epochs --batch-size --lr --out --resume --tracking]`."
+    "Entry point of `heimdall-train --arch ARCH --store PATH [--size --epochs --batch-size --lr --out --resume --tracking --calib-store --calib-part ...]`."
     p = train_parser()
     a = p.parse_args(argv)
+    if a.calib_part is not None and a.calib_store is None: p.error(f'--calib-part {a.calib_part[0]}/{a.calib_part[1]}: needs --calib-store')
     try:
         r = fit(a.arch, a.store, size=a.size, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, out=a.out, resume=a.resume,
-                tracking=a.tracking, seed=a.seed, num_workers=a.num_workers,
-                model_kwargs=a.model_kwargs, progress=not a.quiet)
+                tracking=a.tracking, seed=a.seed, num_workers=a.num_workers, val_fold=a.val_fold, calib_store=a.calib_store,
+                calib_part=a.calib_part, model_kwargs=a.model_kwargs, progress=not a.quiet)
     except (StoreError, ValueError, ImportError) as e:
         p.exit(2, f"{p.prog}: error: {' '.join(str(e).split())}\n")
     m = r.metrics
     print(f"{a.arch} ({a.size}): {r.epochs} epochs, val_loss {m.get('val_loss', float('nan')):.4f}, "
           f"P50 {m.get('val_p50_m', float('nan')):.0f} m, P68 {m.get('val_p68_m', float('nan')):.0f} m, "
           f"68% coverage {m.get('val_coverage68', float('nan')):.2f}, {r.train_samples_per_s:.0f} train samples/s")
+    if r.coverage_scale is not None:
+        print(f"calibrated on {r.n_calib} samples of {a.calib_store or 'the validation split'}: covariance factor {r.coverage_scale:.3g}, radial shape {r.coverage_shape:.3g}")
     print(f"best checkpoint: {r.best_ckpt}\nlast checkpoint: {r.last_ckpt}\nlogs: {r.log_dir}")
     if r.registered_version: print(f"MLflow run {r.mlflow_run_id}, registered model heimdall-{a.arch} version {r.registered_version}")
     return 0
