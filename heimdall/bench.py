@@ -381,19 +381,22 @@ def schedule(runs:list, # [Run] in plan order, each after the runs it `depends` 
              work, # callable(run) executing one run
              jobs:int, # runs side by side
             ) -> None:
-    "Execute `runs` with `jobs` workers, each run as soon as a worker is free and the runs it depends on have finished (plan order among the ready)."
-    pending, finished, running = list(runs), set(), {}
+    "Execute `runs` with `jobs` workers, each run as soon as a worker is free and the runs it depends on have finished (plan order among the ready, except that a second run of an architecture none of whose runs has finished yet waits behind the other ready runs)."
+    pending, finished, running, traced = list(runs), set(), {}, set()
     with ThreadPoolExecutor(jobs) as pool:
         while pending or running:
             ready = [r for r in pending if all(d in finished for d in r.depends)]
-            for r in ready[:jobs - len(running)]:
-                pending.remove(r)
+            while ready and len(running) < jobs:
+                first = {r.arch for r in running.values() if r.arch not in CLASSICAL_RUNS} - traced  # still tracing its ONNX graph
+                r = next((r for r in ready if r.arch not in first), ready[0])                     # side by side it would trace it again
+                ready.remove(r); pending.remove(r)
                 running[pool.submit(work, r)] = r
             if not running: raise ValueError(f'runs {[r.label for r in pending]}: they depend on runs that are not planned')
             done, _ = wait(running, return_when=FIRST_COMPLETED)
             for f in done:
                 f.result()
-                finished.add(running.pop(f).label)
+                run = running.pop(f)
+                finished.add(run.label); traced.add(run.arch)
 
 def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
           archs=None, # architecture ids, run in every scenario (default: the profile's choice, narrowed by a scenario's `archs`)
