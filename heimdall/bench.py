@@ -156,7 +156,7 @@ def store_paths(profile:BenchProfile, scenario:str, data_dir='data') -> dict:
     "Paths of the `train`, `test` and `calib` stores of `scenario` for `profile` under `data_dir`, a folder or a URL (`s3://bucket/data`)."
     sc = get_scenario(scenario)
     base = store_location(data_dir) / profile.name
-    return dict(train=base / f'{sc.train_preset}_train.zarr', test=base / f'{sc.test_preset}_test.zarr', calib=base / f'{sc.train_preset}_calib.zarr')
+    return dict(train=base / f'{sc.train_preset}_train.zarr', test=base / f'{sc.test_preset}_test.zarr', calib=base / f'{sc.test_preset}_calib.zarr')
 
 def ensure_stores(profile:BenchProfile, scenarios=MODES, data_dir='data', progress:bool=False,
                   client=None, # a `distributed.Client`: simulate the stores' chunks on its cluster
@@ -166,7 +166,7 @@ def ensure_stores(profile:BenchProfile, scenarios=MODES, data_dir='data', progre
     for name in scenarios:
         sc, paths = get_scenario(name), store_paths(profile, name, data_dir)
         for split, preset, n, seed in (('train', sc.train_preset, profile.n_train, TRAIN_SEED), ('test', sc.test_preset, profile.n_test, TEST_SEED),
-                                       ('calib', sc.train_preset, profile.n_calib, CALIB_SEED)):  # calibration: the training distribution, drawn apart
+                                       ('calib', sc.test_preset, profile.n_calib, CALIB_SEED)):  # calibration: the test distribution, drawn apart
             if paths[split] in done: continue
             config = get_preset(preset).replace(n_time=profile.n_time) if profile.n_time else get_preset(preset)
             if split == 'train': config = config.replace(split_fractions=tuple(profile.train_splits))
@@ -279,7 +279,7 @@ def plan_runs(profile:BenchProfile, # the profile
     for name, paths in stores.items():
         sc = get_scenario(name)
         for kind, store, preset, n, split in (('classical', paths['test'], sc.test_preset, profile.n_test, None),
-                                              ('classical_val', paths['calib'], sc.train_preset, profile.n_calib, None)):
+                                              ('classical_val', paths['calib'], sc.test_preset, profile.n_calib, None)):
             out = report_dir / 'runs' / name / kind
             planned[name, kind] = _fingerprinted(Run(kind, name, out, 'baselines', dict(
                 stores=[_rel(store)], presets=[preset], n_samples=n, split=split, prior_store=_rel(paths['train']), out=_rel(out))),

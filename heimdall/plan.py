@@ -114,7 +114,7 @@ def plan_stores(profile:str|BenchProfile, # target profile
     rows, seen = [], set()
     for name in _check_modes(modes):
         sc, paths = get_scenario(name), store_paths(profile, name, data_dir)
-        for split, preset, n in (('train', sc.train_preset, profile.n_train), ('test', sc.test_preset, profile.n_test), ('calib', sc.train_preset, profile.n_calib)):
+        for split, preset, n in (('train', sc.train_preset, profile.n_train), ('test', sc.test_preset, profile.n_test), ('calib', sc.test_preset, profile.n_calib)):
             path = paths[split]
             if path in seen: continue
             seen.add(path)
