@@ -250,8 +250,8 @@ def _calibration_batches(calib_store, # store written by `heimdall.store.build_s
     "Batches of the calibration samples in the model's frame, or a ValueError naming `calib_store` / `calib_part` unless they fit the model and the store."
     try: ds = IQStoreDataset(calib_store, None, module.normalizer)
     except StoreError as e: raise StoreError(f'calib_store={str(calib_store)!r}: {e}') from e  # missing, incomplete or corrupt: refused before training
-    got, want = (ds.n_receivers, ds.n_time), (module.model.n_receivers, module.model.n_time)
-    if got != want: raise ValueError(f"calib_store={str(calib_store)!r}: (receivers, time) {got}, the model takes {want}")
+    got, want = (ds.n_receivers, ds.n_time, ds.sample_rate_hz), (module.model.n_receivers, module.model.n_time, float(module.hparams['sample_rate_hz']))
+    if got != want: raise ValueError(f"calib_store={str(calib_store)!r}: (receivers, time, sample rate Hz) {got}, the model takes {want}")
     if part is not None:
         k, n = part if isinstance(part, (tuple, list)) and len(part) == 2 else (None, None)
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in (k, n)) or not 0 <= k < n <= len(ds):
@@ -297,8 +297,8 @@ def fit(arch:str, # registered architecture id
         dm = IQDataModule(store, batch_size=batch_size, num_workers=num_workers, normalizer=normalizer, seed=seed, val_fold=val_fold)
         if hparams:
             module = LocalizationModule(**hparams)
-            got, want = (dm.n_receivers, dm.n_time), (hparams['n_receivers'], hparams['n_time'])
-            if got != want: raise ValueError(f"store={str(store)!r}: (receivers, time) {got}, the checkpoint's model takes {want}")
+            got, want = (dm.n_receivers, dm.n_time, dm.sample_rate_hz), (hparams['n_receivers'], hparams['n_time'], float(hparams['sample_rate_hz']))
+            if got != want: raise ValueError(f"store={str(store)!r}: (receivers, time, sample rate Hz) {got}, the checkpoint's model takes {want}")
         else:
             module = LocalizationModule(arch, size, dm.n_receivers, dm.n_time, dm.sample_rate_hz, dm.normalizer, lr, model_kwargs=model_kwargs)
         calib = dm.val_dataloader() if calib_store is None else _calibration_batches(calib_store, calib_part, module, batch_size)  # checked before any training
