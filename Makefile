@@ -72,13 +72,19 @@ report-recordings: install
 	$(PAPERMILL) nbs/benchmarks/locate_recordings.ipynb reports/$(PROFILE)/recordings/locate_recordings.ipynb \
 	  -p report_dir ../../reports/$(PROFILE)/recordings -p repeats 5
 
-# heimdall-bench's scheduler overhead (issue 19): the whole smoke profile retrained under the thread pool, local:1 and local:2,
-# and the scheduling cost per run; about 15 min on 2 cores, so not part of `make report`; writes reports/smoke/scheduler/
+# heimdall-bench's scheduler overhead (issue 19): a benchmark retrained under the thread pool, local:1 and local:2, and the
+# scheduling cost per run; SCHED_PROFILE=smoke (default): the whole smoke profile (gnss, none), about 15 min on 2 cores;
+# SCHED_PROFILE=cpu: the cpu profile's gnss scenario (14 architectures x 3 seeds and the classical runs), about 65 min.
+# Not part of `make report`; writes reports/$(SCHED_PROFILE)/scheduler/ (git-ignored)
+SCHED_PROFILE ?= smoke
+SCHED_MODES_smoke := [gnss, none]
+SCHED_MODES_cpu := [gnss]
+SCHED_MODES ?= $(SCHED_MODES_$(SCHED_PROFILE))
 report-scheduler: install
-	mkdir -p reports/smoke/scheduler
-	$(PAPERMILL) nbs/benchmarks/scheduler_overhead.ipynb reports/smoke/scheduler/scheduler_overhead.ipynb \
-	  -y '{profile: smoke, archs: [], modes: [gnss, none], schedulers: ["threads:2", "local:1", "local:2"], noop_tasks: 100}' \
-	  -p report_dir ../../reports/smoke/scheduler
+	mkdir -p reports/$(SCHED_PROFILE)/scheduler
+	$(PAPERMILL) nbs/benchmarks/scheduler_overhead.ipynb reports/$(SCHED_PROFILE)/scheduler/scheduler_overhead.ipynb \
+	  -y '{profile: $(SCHED_PROFILE), archs: [], modes: $(SCHED_MODES), schedulers: ["threads:2", "local:1", "local:2"], noop_tasks: 100}' \
+	  -p report_dir ../../reports/$(SCHED_PROFILE)/scheduler
 
 # the headline gains (issue 16 items 6-7) on test stores of the gpu profile's size: tdoa_unrolled and ensemble_timing (every
 # seed's ONNX) and the classical chain on 32,000 new samples per GNSS scenario; 37 min on 2 cores after `make report`,
