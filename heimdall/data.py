@@ -52,6 +52,7 @@ class IQStoreDataset(Dataset):
         self.normalizer = normalizer if normalizer is not None else Normalizer.from_store(ds)
         self.n_receivers, self.n_time = ds.sizes['receiver'], ds.sizes['time']
         self.sample_rate_hz = float(ds.attrs['sample_rate_hz'])
+        self.sync_mode = str(ds.attrs['sync_mode'])  # 'gnss' or 'none': the recorders' clocks
         self.chunk_reads = 0  # chunks decoded by this process
         self._arrays, self._pid, self._cache = None, None, OrderedDict()
 
@@ -164,6 +165,7 @@ class IQDataModule(pl.LightningDataModule):
         self.normalizer = normalizer if normalizer is not None else Normalizer.from_store(ds)
         self.n_receivers, self.n_time = ds.sizes['receiver'], ds.sizes['time']
         self.sample_rate_hz = float(ds.attrs['sample_rate_hz'])
+        self.sync_mode = str(ds.attrs['sync_mode'])  # 'gnss' or 'none': the recorders' clocks
         self.split_sizes = {k: int(n) for k, n in zip(SPLITS, np.bincount(ds['split'].values, minlength=3))}
         for k in ('train', 'val'):
             if self.split_sizes[k] == 0:

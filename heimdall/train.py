@@ -246,12 +246,16 @@ def _calibration_batches(calib_store, # store written by `heimdall.store.build_s
                          part, # None: every sample; (k, n): the k-th of n equal contiguous parts of its samples
                          module, # the `LocalizationModule` being trained (its model's sizes, its normaliser)
                          batch_size:int,
+                         sync_mode:str, # sync mode of the training store: the calibration store must have the same clocks
                         ) -> DataLoader:
     "Batches of the calibration samples in the model's frame, or a ValueError naming `calib_store` / `calib_part` unless they fit the model and the store."
     try: ds = IQStoreDataset(calib_store, None, module.normalizer)
     except StoreError as e: raise StoreError(f'calib_store={str(calib_store)!r}: {e}') from e  # missing, incomplete or corrupt: refused before training
     got, want = (ds.n_receivers, ds.n_time, ds.sample_rate_hz), (module.model.n_receivers, module.model.n_time, float(module.hparams['sample_rate_hz']))
     if got != want: raise ValueError(f"calib_store={str(calib_store)!r}: (receivers, time, sample rate Hz) {got}, the model takes {want}")
+    if ds.sync_mode != sync_mode:
+        raise ValueError(f"calib_store={str(calib_store)!r}: sync mode {ds.sync_mode!r}, the training store's is {sync_mode!r}: "
+                         "a covariance calibrated on other clocks does not fit the model's errors")
     if part is not None:
         k, n = part if isinstance(part, (tuple, list)) and len(part) == 2 else (None, None)
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in (k, n)) or not 0 <= k < n <= len(ds):
@@ -301,7 +305,7 @@ def fit(arch:str, # registered architecture id
             if got != want: raise ValueError(f"store={str(store)!r}: (receivers, time, sample rate Hz) {got}, the checkpoint's model takes {want}")
         else:
             module = LocalizationModule(arch, size, dm.n_receivers, dm.n_time, dm.sample_rate_hz, dm.normalizer, lr, model_kwargs=model_kwargs)
-        calib = dm.val_dataloader() if calib_store is None else _calibration_batches(calib_store, calib_part, module, batch_size)  # checked before any training
+        calib = dm.val_dataloader() if calib_store is None else _calibration_batches(calib_store, calib_part, module, batch_size, dm.sync_mode)  # checked before any training
         loggers = [_csv_logger(out, arch, run_info.get('csv_version'))]
         if tracking == 'mlflow': loggers.append(_mlflow_logger(out, run_info.get('mlflow_run_id')))
         if resume is None:
