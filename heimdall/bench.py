@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['TRAIN_SEED', 'TEST_SEED', 'CALIB_SEED', 'PROFILES', 'SCENARIOS', 'MODES', 'BENCH_NOTEBOOKS', 'REPO_ROOT',
            'RUN_NOTEBOOKS', 'FINGERPRINT', 'ATTEMPT', 'CLASSICAL_RUNS', 'BenchProfile', 'get_profile', 'Scenario',
-           'get_scenario', 'dependencies', 'select_archs', 'scenario_archs', 'store_paths', 'ensure_stores', 'portable',
-           'source_fingerprint', 'Run', 'plan_runs', 'RunKilled', 'execute', 'provenance', 'schedule', 'bench',
-           'connect', 'check_resources', 'schedule_on', 'bench_parser', 'bench_main']
+           'get_scenario', 'dependencies', 'select_archs', 'scenario_archs', 'store_paths', 'ensure_stores',
+           'run_environment', 'portable', 'source_fingerprint', 'Run', 'plan_runs', 'RunKilled', 'execute',
+           'provenance', 'schedule', 'bench', 'connect', 'check_resources', 'schedule_on', 'bench_parser', 'bench_main']
 
 # %% ../nbs/20a_bench.ipynb #fdcce329
 import dataclasses
@@ -175,6 +175,26 @@ def ensure_stores(profile:BenchProfile, scenarios=MODES, data_dir='data', progre
         out[name] = paths
     return out
 
+# %% ../nbs/20a_bench.ipynb #c0bec6ea
+def _in_dask_worker() -> bool:
+    "True inside a task of a dask worker."
+    try:
+        from distributed import get_worker
+        get_worker()
+        return True
+    except (ImportError, ValueError): return False
+
+def run_environment(environ:dict|None=None, # the environment to start from; None: this process's
+                    in_worker:bool|None=None, # None: whether this is a task of a dask worker
+                   ) -> dict:
+    "The environment of a run's papermill: `environ`, inside a dask worker without the variables its nanny set for the worker process (`distributed.nanny.pre-spawn-environ`), where they hold its values."
+    environ = dict(os.environ if environ is None else environ)
+    if not (_in_dask_worker() if in_worker is None else in_worker): return environ
+    import dask, distributed  # distributed registers its config defaults on import
+    spawned = {k: str(v) for k, v in (dask.config.get('distributed.nanny.pre-spawn-environ', default=None) or {}).items()}
+    return {k: v for k, v in environ.items() if spawned.get(k) != v}
+
+
 # %% ../nbs/20a_bench.ipynb #4592c9d4
 BENCH_NOTEBOOKS = pathlib.Path(heimdall.__file__).resolve().parent.parent / 'nbs' / 'benchmarks'  # the papermill notebooks of the repository
 REPO_ROOT = BENCH_NOTEBOOKS.parent.parent  # committed paths are relative to it
@@ -338,7 +358,7 @@ def execute(run:Run, force:bool=False) -> dict:
             params.flush()
             done = subprocess.run([*_orphan_guard(), sys.executable, '-m', 'papermill', str(BENCH_NOTEBOOKS / f'{run.notebook}.ipynb'), str(run.out / f'{run.notebook}.ipynb'),
                                    '-f', params.name, '-k', 'python3', '--cwd', str(BENCH_NOTEBOOKS), '--no-progress-bar', '--log-level', 'ERROR'],
-                                  capture_output=True, text=True)
+                                  capture_output=True, text=True, env=run_environment())
         if done.returncode < 0: raise RunKilled(f'papermill was killed by {signal.Signals(-done.returncode).name}')
         if done.returncode and 'DeadKernelError' in done.stderr: raise RunKilled("the run's kernel died (killed, e.g. out of memory)")
         if done.returncode: raise RuntimeError(done.stderr.strip() or f'papermill exited with status {done.returncode}')
