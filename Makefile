@@ -74,7 +74,7 @@ report-recordings: install
 
 # heimdall-bench's scheduler overhead (issue 19): a benchmark retrained under the thread pool, local:1 and local:2, and the
 # scheduling cost per run; SCHED_PROFILE=smoke (default): the whole smoke profile (gnss, none), about 15 min on 2 cores;
-# SCHED_PROFILE=cpu: the cpu profile's gnss scenario (14 architectures x 3 seeds and the classical runs), about 65 min.
+# SCHED_PROFILE=cpu: the cpu profile's gnss scenario (15 architectures x 3 seeds and the 2 classical runs: 47 runs), 68 min.
 # Not part of `make report`; writes reports/$(SCHED_PROFILE)/scheduler/ (git-ignored)
 SCHED_PROFILE ?= smoke
 SCHED_MODES_smoke := [gnss, none]
