@@ -80,6 +80,11 @@ SCHED_PROFILE ?= smoke
 SCHED_MODES_smoke := [gnss, none]
 SCHED_MODES_cpu := [gnss]
 SCHED_MODES ?= $(SCHED_MODES_$(SCHED_PROFILE))
+ifneq ($(filter report-scheduler,$(MAKECMDGOALS)),)
+ifeq ($(strip $(SCHED_MODES)),)
+$(error SCHED_PROFILE=$(SCHED_PROFILE): expected smoke or cpu, or name the scenarios to measure, e.g. SCHED_MODES='[gnss]')
+endif
+endif
 report-scheduler: install
 	mkdir -p reports/$(SCHED_PROFILE)/scheduler
 	$(PAPERMILL) nbs/benchmarks/scheduler_overhead.ipynb reports/$(SCHED_PROFILE)/scheduler/scheduler_overhead.ipynb \

@@ -36,7 +36,7 @@ from .cli import _OneLineParser, _out_path, _positive_float, _positive_int, _unw
 from .export import package_source_hash
 from .models.core import INPUT_KINDS, REGISTRY, load_architectures
 from .simulate import get_preset
-from .store import StoreError, build_store, is_url, store_fingerprint, store_location
+from .store import StoreError, build_store, is_url, kept_environ, store_fingerprint, store_location
 
 # %% ../nbs/20a_bench.ipynb #883b2629
 TRAIN_SEED, TEST_SEED, CALIB_SEED = 0, 1, 2  # training, held-out test and calibration stores: three seeds, three independent draws
@@ -451,10 +451,11 @@ def bench(profile:str|BenchProfile='smoke', # profile name or `BenchProfile`
     try: record['stages'] = dict(simulate_s=float(json.loads(sim.read_text())['metadata']['papermill']['duration']), **record['stages'])
     except (OSError, ValueError, KeyError, TypeError): pass
     stages = {}  # wall time of the stages that did work in this call, added to the earlier calls' (a resumed benchmark sums its parts)
-    client = connect(scheduler) if scheduler else None
-    try: return _bench(profile, modes, jobs, report_dir, data_dir, force, progress, render, client, per, record, record_path, stages)
-    finally:
-        if client is not None: client.close()
+    with kept_environ():  # what a local:N cluster's nannies write into this process's environment (a worker restarted mid-run)
+        client = connect(scheduler) if scheduler else None
+        try: return _bench(profile, modes, jobs, report_dir, data_dir, force, progress, render, client, per, record, record_path, stages)
+        finally:
+            if client is not None: client.close()
 
 def _bench(profile, modes, jobs, report_dir, data_dir, force, progress, render, client, per, record, record_path, stages) -> dict:
     "`bench` from the stores on, on `client`'s cluster or (None) in a thread pool."
@@ -504,7 +505,8 @@ def connect(scheduler:str, # address of a running dask scheduler (tcp://HOST:POR
         n = scheduler.removeprefix('local:')
         if not n.isdigit() or int(n) < 1:
             raise ValueError(f"scheduler={scheduler!r}: expected local:N with N a positive integer, or a scheduler address such as tcp://HOST:8786")
-        return Client(n_workers=int(n), threads_per_worker=1, processes=True, dashboard_address=None)
+        with kept_environ():  # the nannies' settings are for their worker processes, not for this one and its subprocesses
+            return Client(n_workers=int(n), threads_per_worker=1, processes=True, dashboard_address=None)
     try: client = Client(scheduler, timeout=timeout_s)
     except (OSError, TimeoutError, ValueError, TypeError) as e:
         raise ValueError(f"scheduler={scheduler!r}: no dask scheduler answered there within {timeout_s:g} s ({type(e).__name__}); "

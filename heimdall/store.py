@@ -29,8 +29,8 @@ from .simulate import PRESETS, ScenarioConfig, simulate
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'STORE_SCHEMA', 'DATASET_ATTRS', 'STORE_ATTRS', 'StoreError', 'validate_dataset', 'store_location',
-           'is_url', 'build_store', 'open_store', 'store_fingerprint', 'write_store', 'export_sigmf', 'import_sigmf',
-           'simulation_scenario', 'receiver_names', 'receiver_sites', 'scenario_from_store']
+           'is_url', 'kept_environ', 'build_store', 'open_store', 'store_fingerprint', 'write_store', 'export_sigmf',
+           'import_sigmf', 'simulation_scenario', 'receiver_names', 'receiver_sites', 'scenario_from_store']
 
 # %% ../nbs/04_store.ipynb #868ca503
 SCHEMA_VERSION = 1
@@ -267,6 +267,15 @@ def _build_chunk(path:str, config:ScenarioConfig, seed:int, start:int, count:int
     import zarr
     _write_chunk(zarr.open_group(path, mode='r+', zarr_format=3), _simulate_chunk(config, count, seed, start, path, max_threads), start)
 
+@contextlib.contextmanager
+def kept_environ():
+    "Give this process's `os.environ` back as it was on leaving: a `LocalCluster`'s nannies write `distributed.nanny.pre-spawn-environ` into the environment of the process that starts them, where every later subprocess would inherit it."
+    saved = dict(os.environ)
+    try: yield
+    finally:
+        for k in set(os.environ) - set(saved): del os.environ[k]
+        os.environ.update(saved)
+
 _WORKER_MALLOC = {'distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_': 2**30,  # glibc keeps freed memory for reuse
                   'distributed.nanny.pre-spawn-environ.MALLOC_MMAP_THRESHOLD_': 2**25}  # arrays up to 32 MiB come from the heap
 
@@ -283,7 +292,8 @@ def _completed_chunks(path:str, config:ScenarioConfig, seed:int,
     from dask.distributed import Client, LocalCluster, as_completed  # only parallel builds pay for this import
     with contextlib.ExitStack() as stack:
         if client is None:
-            with dask.config.set(_WORKER_MALLOC):
+            stack.enter_context(kept_environ())  # left last, after the cluster has closed
+            with dask.config.set(_WORKER_MALLOC), kept_environ():
                 cluster = stack.enter_context(LocalCluster(n_workers=min(workers, len(todo)), threads_per_worker=1, processes=True,
                                                            dashboard_address=':0', silence_logs=logging.ERROR))
             client = stack.enter_context(Client(cluster))
