@@ -293,7 +293,7 @@ def _completed_chunks(path:str, config:ScenarioConfig, seed:int,
     with contextlib.ExitStack() as stack:
         if client is None:
             stack.enter_context(kept_environ())  # left last, after the cluster has closed
-            with dask.config.set(_WORKER_MALLOC), kept_environ():
+            with dask.config.set(_WORKER_MALLOC):
                 cluster = stack.enter_context(LocalCluster(n_workers=min(workers, len(todo)), threads_per_worker=1, processes=True,
                                                            dashboard_address=':0', silence_logs=logging.ERROR))
             client = stack.enter_context(Client(cluster))
