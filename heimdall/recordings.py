@@ -9,6 +9,7 @@ import argparse
 import json
 import math
 import pathlib
+import sys
 
 import numpy as np
 import pandas as pd
@@ -334,6 +335,9 @@ def locate_parser() -> argparse.ArgumentParser:
 
 def locate_main(argv:list|None=None) -> int:
     "Entry point of `heimdall-locate SOURCE --method tdoa|rss|combined|centroid|MODEL.onnx [--out DIR]`."
+    from .locate_measured import measurement_format, locate_measured_main  # tables of measurements: their own command line
+    args = sys.argv[1:] if argv is None else list(argv)
+    if any(measurement_format(a) for a in args if not a.startswith('-')): return locate_measured_main(args)
     p = locate_parser()
     a = p.parse_args(argv)
     floor_s = None if a.timing_floor_us is None else a.timing_floor_us * 1e-6
