@@ -21,9 +21,10 @@ import heimdall
 from .store import SCHEMA_VERSION, STORE_SCHEMA, export_sigmf, validate_dataset
 
 # %% auto #0
-__all__ = ['GPS_EPOCH', 'WEEK_S', 'GPS_UTC_LEAP_S', 'BLOCK_SAMPLES', 'NO_GNSS_SOLUTION', 'KIWI_TIMING_FLOOR_S', 'gps_utc_leap_s',
-           'parse_kiwi_name', 'write_kiwi_wav', 'fit_stamps', 'KiwiRecording', 'read_kiwi_wav', 'read_gnss_pos',
-           'receiver_position', 'resample_to_grid', 'import_kiwi', 'export_kiwi_sigmf']
+__all__ = ['GPS_EPOCH', 'WEEK_S', 'GPS_UTC_LEAP_S', 'BLOCK_SAMPLES', 'NO_GNSS_SOLUTION', 'KIWI_TIMING_FLOOR_S',
+           'KIWI_RX_POSITION_SIGMA_M', 'gps_utc_leap_s', 'parse_kiwi_name', 'write_kiwi_wav', 'fit_stamps',
+           'KiwiRecording', 'read_kiwi_wav', 'read_gnss_pos', 'receiver_position', 'resample_to_grid', 'import_kiwi',
+           'export_kiwi_sigmf']
 
 # %% ../nbs/07b_kiwi.ipynb #c94f992e
 GPS_EPOCH = pd.Timestamp('1980-01-06', tz='UTC')
@@ -348,7 +349,8 @@ def import_kiwi(source, # a directory of KiwiSDR `*_iq.wav` files (or one holdin
     return ds
 
 # %% ../nbs/07b_kiwi.ipynb #41471765
-KIWI_TIMING_FLOOR_S = 10e-6  # per-receiver timing error of KiwiSDR fixes beyond thermal noise (receiver delays, ground-wave phase), s
+KIWI_TIMING_FLOOR_S = 10e-6  # per-receiver timing error of KiwiSDR fixes beyond thermal noise and the path model (receiver delays), s
+KIWI_RX_POSITION_SIGMA_M = 1500.0  # std per horizontal axis of a KiwiSDR's owner-entered position (a six-character locator square), m
 
 # %% ../nbs/07b_kiwi.ipynb #a1490e90
 def export_kiwi_sigmf(ds:xr.Dataset, # from `import_kiwi`

@@ -16,12 +16,13 @@ import pandas as pd
 import scipy.fft as sfft
 import xarray as xr
 
-from .baselines import METHODS, UNCALIBRATED_GAIN_SIGMA_DB, locate
+from .baselines import METHODS, UNCALIBRATED_GAIN_SIGMA_DB, locate, path_delay_fraction
 from .measurements import iq_in_noise_units
 from .cli import _OneLineParser, _non_negative_float, _positive_int
 from .geo import enu_to_geodetic, geodesic_distance_m, network_reference
 from .inference import OnnxLocalizer, load_onnx
-from .kiwi import KIWI_TIMING_FLOOR_S, import_kiwi
+from .propagation import SPEED_OF_LIGHT_M_S
+from .kiwi import KIWI_RX_POSITION_SIGMA_M, KIWI_TIMING_FLOOR_S, import_kiwi
 from .metrics import ellipse_axes
 from .signals import fractional_delay
 from .simulate import ScenarioConfig
@@ -29,9 +30,9 @@ from .store import (StoreError, _read_sigmf_meta, _sigmf_meta_paths, import_sigm
                             scenario_from_store, validate_dataset)
 
 # %% auto #0
-__all__ = ['FIX_COLUMNS', 'read_recordings', 'scenario_from_sigmf', 'fix_table', 'ellipse_ring', 'fixes_geojson', 'write_fixes',
-           'check_model_fits', 'predict_recordings', 'split_windows', 'window_scatter', 'locate_source',
-           'locate_parser', 'locate_main']
+__all__ = ['FIX_COLUMNS', 'SIGMF_RX_POSITION_SIGMA_M', 'read_recordings', 'scenario_from_sigmf', 'fix_table', 'ellipse_ring',
+           'fixes_geojson', 'write_fixes', 'check_model_fits', 'predict_recordings', 'split_windows', 'window_scatter',
+           'locate_source', 'locate_parser', 'locate_main']
 
 # %% ../nbs/07a_recordings.ipynb #9bc78706
 def _sample_count(path:pathlib.Path) -> int:
@@ -237,6 +238,8 @@ def window_scatter(track:pd.DataFrame, # `locate` output of the windows of one r
         en = en[(np.abs(en - med) <= n_mad * np.maximum(mad, 1e-3)).all(-1)]
     return (np.cov(en.T), len(en)) if len(en) >= 3 else (np.full((2, 2), np.nan), 0)
 
+SIGMF_RX_POSITION_SIGMA_M = 10.0  # std per horizontal axis of a SigMF recording's core:geolocation (a receiver's standalone GNSS fix), m
+
 def locate_source(source, # `.sigmf-collection`, directory of SigMF recordings, directory of KiwiSDR `*_iq.wav`, or a Zarr store
                   method, # 'tdoa', 'rss', 'combined', 'centroid', or the path of an exported `.onnx` model
                   out=None, # directory of the CSV and GeoJSON; default: the directory holding `source`
@@ -247,6 +250,8 @@ def locate_source(source, # `.sigmf-collection`, directory of SigMF recordings, 
                   search_margin_m:float|None=None, # likelihood map: receivers' box plus this, m; default: 30 km, recordings at least their largest baseline
                   path:str='auto', # ranges: 'ground', 'los', or 'auto' (ground wave below 30 MHz)
                   gain_sigma_db:float|None=None, # uncalibrated receiver gains, dB (RSS methods); default: 20 dB for recordings, 0 for simulated stores
+                  rx_position_sigma_m=None, # receiver position error per axis, m (TDOA methods); default `KIWI_RX_POSITION_SIGMA_M` for KiwiSDR files, `SIGMF_RX_POSITION_SIGMA_M` for SigMF, 0 for stores
+                  path_fraction:float|None=None, # range model's delay error per unit of delay (TDOA methods); default for recordings `path_delay_fraction` of their band and `path`, 0 for stores
                  ) -> tuple: # (`fix_table`, track `fix_table` with `start_s` or None, csv path, geojson path)
     "Locate the transmitter in every window of `source` with `method` and write the fixes (and the track) as CSV and GeoJSON."
     source = pathlib.Path(source)
@@ -267,7 +272,10 @@ def locate_source(source, # `.sigmf-collection`, directory of SigMF recordings, 
     elif _is_kiwi(source):
         ds = import_kiwi(source, n_time=n_time)
         timing_floor_s = KIWI_TIMING_FLOOR_S if timing_floor_s is None else timing_floor_s
-    else: ds = read_recordings(source, n_time, 'gnss' if method in ('tdoa', 'combined') else 'none')
+        rx_position_sigma_m = KIWI_RX_POSITION_SIGMA_M if rx_position_sigma_m is None else rx_position_sigma_m
+    else:
+        ds = read_recordings(source, n_time, 'gnss' if method in ('tdoa', 'combined') else 'none')
+        rx_position_sigma_m = SIGMF_RX_POSITION_SIGMA_M if rx_position_sigma_m is None else rx_position_sigma_m
     if recording and n_time is None and model is None:  # the whole record, cut to the longest fast FFT length (a few samples in 10^4)
         ds = ds.isel(time=slice(0, sfft.prev_fast_len(ds.sizes['time'])))
     names, track = receiver_names(ds), None
@@ -279,8 +287,9 @@ def locate_source(source, # `.sigmf-collection`, directory of SigMF recordings, 
         # recordings: the lags' misclosure widens the ellipses (real timing errors are not the scenario's)
         if search_margin_m is not None and not (isinstance(search_margin_m, (int, float, np.number)) and np.isfinite(search_margin_m) and search_margin_m >= 0):
             raise ValueError(f"search_margin_m={search_margin_m!r}: expected a non-negative distance in m")
+        if recording and path_fraction is None: path_fraction = path_delay_fraction(scenario_from_store(ds).center_freq_hz, path)
         kwargs = dict(tx_alt_m=tx_alt_m, timing_floor_s=timing_floor_s, closure=recording, grid_margin_m=search_margin_m, path=path,
-                      gain_sigma_db=gain_sigma_db)
+                      gain_sigma_db=gain_sigma_db, rx_position_sigma_m=rx_position_sigma_m, path_fraction=path_fraction)
         est, label = locate(ds, method, config=scenario_from_store(ds), **kwargs), method
         n_window = sfft.prev_fast_len(max(1, int(round(window_s * float(ds.attrs['sample_rate_hz'])))))  # e.g. 12,000 for 1 s at 12,001 Hz
         if recording and n_time is None and window_s > 0 and 2 * n_window <= ds.sizes['time']:
@@ -292,6 +301,11 @@ def locate_source(source, # `.sigmf-collection`, directory of SigMF recordings, 
             track.attrs.update(scatter_m2=scatter, n_kept=kept, window_s=n_window / float(ds.attrs['sample_rate_hz']))
     table = fix_table(est, names)
     table.attrs['closure_us'] = est.closure_us.to_numpy() if 'closure_us' in est else None
+    if model is None and method in ('tdoa', 'combined'):  # the per-receiver errors no window shows
+        floor = 'the scenario\'s' if timing_floor_s is None else f'{timing_floor_s * 1e6:g} us'
+        position = np.atleast_1d(np.asarray(0.0 if rx_position_sigma_m is None else rx_position_sigma_m, np.float64))
+        table.attrs['systematic'] = (f"{method} per receiver: timing floor {floor}, position {np.max(position):g} m "
+                                     f"({np.max(position) / SPEED_OF_LIGHT_M_S * 1e6:.2g} us), path model {100 * (path_fraction or 0.0):g}% of its range")
     if model is None and method in ('rss', 'combined'):  # what the power methods assumed
         config = scenario_from_store(ds)
         gain = gain_sigma_db if gain_sigma_db is not None else (UNCALIBRATED_GAIN_SIGMA_DB if recording else 0.0)
@@ -331,6 +345,12 @@ def locate_parser() -> argparse.ArgumentParser:
                    help='ranges along the ground (WGS84 geodesic) or straight (line of sight); auto: ground wave below 30 MHz')
     p.add_argument('--gain-sigma-db', type=_non_negative_float, default=None, metavar='DB',
                    help=f'rss, combined: each receiver\'s uncalibrated gain, dB (default {UNCALIBRATED_GAIN_SIGMA_DB:g} for recordings, 0 for simulated stores)')
+    p.add_argument('--rx-position-sigma-m', type=_non_negative_float, default=None, metavar='M',
+                   help=f'tdoa, combined: each receiver\'s position error per axis, m (default {KIWI_RX_POSITION_SIGMA_M:g} for KiwiSDR files, '
+                        f'{SIGMF_RX_POSITION_SIGMA_M:g} for SigMF, 0 for stores)')
+    p.add_argument('--path-fraction', type=_non_negative_float, default=None, metavar='F',
+                   help='tdoa, combined: the range model\'s delay error as a fraction of the delay (default for recordings by band: '
+                        '0.003 LF ground wave, 0.05 MF-HF sky wave, 0.0003 line of sight; 0 for stores)')
     return p
 
 def locate_main(argv:list|None=None) -> int:
@@ -342,7 +362,8 @@ def locate_main(argv:list|None=None) -> int:
     a = p.parse_args(argv)
     floor_s = None if a.timing_floor_us is None else a.timing_floor_us * 1e-6
     margin_m = None if a.search_box is None else a.search_box * 1e3
-    try: table, track, csv_path, geojson_path = locate_source(a.source, a.method, a.out, a.n_time, a.tx_alt_m, a.window_s, floor_s, margin_m, a.path, a.gain_sigma_db)
+    try: table, track, csv_path, geojson_path = locate_source(a.source, a.method, a.out, a.n_time, a.tx_alt_m, a.window_s, floor_s, margin_m, a.path, a.gain_sigma_db,
+                                                                     a.rx_position_sigma_m, a.path_fraction)
     except (StoreError, ValueError) as e: p.exit(2, f"{p.prog}: error: {' '.join(str(e).split())}\n")
     shown = table.assign(receivers=[','.join(r) for r in table.receivers])[
         ['sample', 'status', 'lat_deg', 'lon_deg', 'semi_major_68_m', 'semi_minor_68_m', 'major_azimuth_deg', 'receivers']]
@@ -351,6 +372,7 @@ def locate_main(argv:list|None=None) -> int:
                                                        major_azimuth_deg=metres)))
     closure = table.attrs.get('closure_us')
     if closure is not None and np.isfinite(closure).any(): print(f"lag misclosure: {np.nanmedian(closure):.2f} us (rms per redundant pair)")
+    if 'systematic' in table.attrs: print(table.attrs['systematic'])
     if 'assumed' in table.attrs: print(table.attrs['assumed'])
     if track is not None:
         major, minor, _ = (ellipse_axes(track.attrs['scatter_m2'], 0.3934693402873666) if track.attrs['n_kept'] else (np.nan,) * 3)  # 1-sigma ellipse
