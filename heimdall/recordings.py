@@ -355,7 +355,7 @@ def locate_parser() -> argparse.ArgumentParser:
 
 def locate_main(argv:list|None=None) -> int:
     "Entry point of `heimdall-locate SOURCE --method tdoa|rss|combined|centroid|MODEL.onnx [--out DIR]`."
-    from .locate_measured import measurement_format, locate_measured_main  # tables of measurements: their own command line
+    from heimdall.locate_measured import measurement_format, locate_measured_main  # tables of measurements: their own command line
     args = sys.argv[1:] if argv is None else list(argv)
     if any(measurement_format(a) for a in args if not a.startswith('-')): return locate_measured_main(args)
     p = locate_parser()
