@@ -388,6 +388,17 @@ def store_fingerprint(path, # directory or URL of a complete store written by `b
     return h.hexdigest()
 
 # %% ../nbs/04_store.ipynb #27d400aa
+def _write_whole(ds:xr.Dataset, path, chunk_size:int) -> pathlib.Path:
+    "Write the validated `ds` at the vacant `path`: its skeleton (renamed into place on a local disk), every chunk, then `complete` last."
+    n_samples = ds.sizes['sample']
+    attrs = {k: v for k, v in ds.attrs.items() if k not in ('created_utc', 'complete')}
+    _create_store(path, ds.isel(sample=slice(0, chunk_size)), n_samples, chunk_size, {**attrs, 'created_utc': _now_utc(), 'complete': False})
+    import zarr
+    group = zarr.open_group(str(path), mode='r+', zarr_format=3)
+    for start in range(0, n_samples, chunk_size): _write_chunk(group, ds.isel(sample=slice(start, start + chunk_size)), start)
+    _finish(group, path)
+    return path
+
 def write_store(ds:xr.Dataset, # dataset in the store schema, e.g. from `import_sigmf`
                 path, # directory or URL (`s3://bucket/a.zarr`) of the new store; must be absent or empty
                 chunk_size:int=256, # samples per Zarr chunk
@@ -398,14 +409,7 @@ def write_store(ds:xr.Dataset, # dataset in the store schema, e.g. from `import_
     _check_remote(path)
     validate_dataset(ds)
     if not _is_vacant(path): raise StoreError(f"{path}: exists and is not empty; write_store never overwrites")
-    n_samples = ds.sizes['sample']
-    attrs = {k: v for k, v in ds.attrs.items() if k not in ('created_utc', 'complete')}
-    _create_store(path, ds.isel(sample=slice(0, chunk_size)), n_samples, chunk_size, {**attrs, 'created_utc': _now_utc(), 'complete': False})
-    import zarr
-    group = zarr.open_group(str(path), mode='r+', zarr_format=3)
-    for start in range(0, n_samples, chunk_size): _write_chunk(group, ds.isel(sample=slice(start, start + chunk_size)), start)
-    _finish(group, path)
-    return path
+    return _write_whole(ds, path, chunk_size)
 
 # %% ../nbs/04_store.ipynb #816931e3
 def _sigmf():
