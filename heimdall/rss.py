@@ -16,7 +16,7 @@ import xarray as xr
 from .baselines import rss_ml, weighted_centroid, assumed_tx_enu, UNCALIBRATED_GAIN_SIGMA_DB
 from .bounds import position_crlb_m
 from .geo import geodetic_to_enu, enu_to_geodetic
-from .measured import estimates_frame, score_estimates, Calibration
+from .measured import estimates_frame, score_estimates, summarize_fixes, Calibration
 from .metrics import coverage_calibration, error_summary
 from .sources.mstore import split_keys
 
@@ -24,7 +24,7 @@ from .sources.mstore import split_keys
 __all__ = ['RSS_METHODS', 'RSS_HEIGHT_M', 'RSS_DEFAULT_EXPONENT', 'RSS_DEFAULT_SIGMA_DB', 'RSS_GRID_STEP_M', 'RSS_GRID_MARGIN_M',
            'CENTROID_MIN_STD_M', 'KNN_K', 'KNN_MIN_RECEIVERS', 'KNN_MIN_STD_M', 'KNN_FIXED_TOL_M',
            'DEFAULT_RSS_CALIBRATED', 'rss_frame', 'fit_path_loss', 'RssFingerprints', 'fit_knn', 'rss_crlb_m',
-           'locate_rss', 'drop_uncalibrated', 'fit_rss_calibration', 'summarize_fixes', 'paired_difference']
+           'locate_rss', 'drop_uncalibrated', 'fit_rss_calibration', 'paired_difference']
 
 # %% ../nbs/23a_rss.ipynb #fe9c3813
 RSS_METHODS = ('rss', 'centroid', 'knn')
@@ -286,21 +286,6 @@ def fit_rss_calibration(ds_train:xr.Dataset, # training split with powers and th
     return cal
 
 # %% ../nbs/23a_rss.ipynb #64ccef68
-def summarize_fixes(scored:pd.DataFrame, # `score_estimates` output of one or more methods
-                    levels=(0.68, 0.95), # ellipse probabilities
-                   ) -> pd.DataFrame: # one row per method
-    "Error percentiles, failures, ellipse coverage and median bound per method of a scored table of fixes."
-    rows = []
-    for method, g in scored.groupby('method', sort=False):
-        s = error_summary(g.error_m.to_numpy())
-        m2, beta = g.mahalanobis_sq.to_numpy(), g.cov_shape.to_numpy()
-        ok = np.isfinite(m2)
-        row = dict(method=method, n=int(s['n']), n_failed=int(s['n_failed']), median_m=s['p50_m'], p68_m=s['p68_m'], p95_m=s['p95_m'])
-        for p in levels: row[f'coverage_{100 * p:g}'] = float(np.mean(m2[ok] <= (-2 * np.log1p(-p)) ** (1 / beta[ok]))) if ok.any() else np.nan
-        row['crlb_median_m'] = float(np.nanmedian(g.crlb_m)) if np.isfinite(g.crlb_m).any() else np.nan
-        rows.append(row)
-    return pd.DataFrame(rows)
-
 def paired_difference(error_a_m, error_b_m, # (n,) errors of two configurations on the same samples, m (NaN: failed)
                       statistic:str='median', # 'median' or 'p68'
                       confidence:float=0.95, n_resamples:int=2000, seed:int=0,
