@@ -123,7 +123,7 @@ def select_archs(profile:BenchProfile, # the profile
                  archs=None, # explicit architecture ids; None = the profile's choice
                 ) -> list: # ids in run order (members before the architectures that need them)
     "The architectures a benchmark of `profile` runs, each after the architectures it depends on."
-    reg = load_architectures()
+    reg = {a: c for a, c in load_architectures().items() if c.input_kind != 'measurements'}  # table models train on measurement stores (heimdall.measured_train)
     if archs:
         unknown = [a for a in archs if a not in reg]
         if unknown: raise ValueError(f'archs {unknown}: expected registered architectures {sorted(reg)}')

@@ -30,7 +30,7 @@ from ..metrics import coverage_calibration, mahalanobis_sq
 # %% ../../nbs/11_models.core.ipynb #60591551
 LOG_SIGMA_MIN, LOG_SIGMA_MAX = math.log(1e-4), math.log(3.0)  # bounds of log sigma, normalised units
 RHO_MAX = 0.95  # bound of |rho|
-INPUT_KINDS = ('iq', 'spectrogram', 'features', 'gcc')  # what an architecture looks at first
+INPUT_KINDS = ('iq', 'spectrogram', 'features', 'gcc', 'measurements')  # what an architecture looks at first ('measurements': a table's per-receiver power / arrival time, `heimdall.models.measured`)
 SIZE_NAMES = ('tiny', 'small', 'full')  # size presets every architecture defines
 
 # %% ../../nbs/11_models.core.ipynb #35260108
@@ -184,11 +184,11 @@ class LocalizationModel(nn.Module):
                     ):
         "Raise a ValueError naming the argument unless (`iq`, `mask`, `rx_pos`) follow the contract; skipped while exporting."
         if _is_exporting(): return
-        R, T = self.n_receivers, self.n_time
+        R, shape = self.n_receivers, tuple(self.input_shape)
         for name, t in (('iq', iq), ('mask', mask), ('rx_pos', rx_pos)):
             if not torch.is_tensor(t): raise ValueError(f'{name} of type {type(t).__name__}: expected a torch.Tensor')
-        if iq.dim() != 4 or iq.shape[0] < 1 or tuple(iq.shape[1:]) != (R, 2, T) or iq.dtype != torch.float32:
-            raise ValueError(f'iq shape {tuple(iq.shape)} dtype {iq.dtype}: expected float32 (B, {R}, 2, {T}) with B >= 1')
+        if iq.dim() != 2 + len(shape) or iq.shape[0] < 1 or tuple(iq.shape[1:]) != (R, *shape) or iq.dtype != torch.float32:
+            raise ValueError(f'iq shape {tuple(iq.shape)} dtype {iq.dtype}: expected float32 (B, {", ".join(map(str, (R, *shape)))}) with B >= 1')
         B = iq.shape[0]
         if tuple(mask.shape) != (B, R) or mask.dtype != torch.bool:
             raise ValueError(f'mask shape {tuple(mask.shape)} dtype {mask.dtype}: expected bool ({B}, {R})')
@@ -204,6 +204,11 @@ class LocalizationModel(nn.Module):
                 b, r = _first_index(bad)
                 raise ValueError(f'{name}[{b}, {r}] has NaN/inf values in a present receiver ({int(bad.sum())} such receivers): '
                                  'expected finite values wherever mask is True')
+
+    @property
+    def input_shape(self) -> tuple:
+        "Shape of one receiver's input: (2, T) IQ; a measurement model takes (C,) features per receiver."
+        return (2, self.n_time)
 
     def prepare_inputs(self, iq:torch.Tensor, # (B, R, 2, T) float32 IQ
                        mask:torch.Tensor, # (B, R) bool, True = present
@@ -279,12 +284,14 @@ def build_model(arch_id:str, # registered architecture id
 
 # %% ../../nbs/11_models.core.ipynb #5ac71809
 def _contract_inputs(model:LocalizationModel, batch_size:int, generator:torch.Generator) -> tuple:
-    "Random contract inputs for `model`: noisy IQ with per-receiver power, positions of order one, >= 1 present receiver."
+    "Random contract inputs for `model`: noisy IQ with per-receiver power (or its per-receiver features), positions of order one, >= 1 present receiver."
     R, T = model.n_receivers, model.n_time
     amp = 10 ** (2 * torch.rand(batch_size, R, 1, 1, generator=generator))  # up to ~100 noise units
     t = torch.arange(T, dtype=torch.float32)
     phase = 2 * math.pi * torch.rand(batch_size, 1, 1, 1, generator=generator) * 0.05 * t
     iq = torch.randn(batch_size, R, 2, T, generator=generator) + amp * torch.cat([phase.cos(), phase.sin()], 2)
+    if tuple(model.input_shape) != (2, T):  # a model of per-receiver features (measurements): standard normal features
+        iq = torch.randn(batch_size, R, *model.input_shape, generator=generator)
     mask = torch.rand(batch_size, R, generator=generator) < 0.7
     mask[torch.arange(batch_size), torch.randint(0, R, (batch_size,), generator=generator)] = True
     rx_pos = 0.5 * torch.randn(batch_size, R, 3, generator=generator)
@@ -352,12 +359,12 @@ def contract_checks(model:LocalizationModel, # model to check (left unchanged, i
             R, T = model.n_receivers, model.n_time
             bad_nan, bad_pos, none_present = iq[:4].clone(), rx_pos[:4].clone(), mask[:4].clone()
             b, r = _first_index(mask[:4])
-            bad_nan[b, r, 0, 0] = float('nan')
+            bad_nan[b, r].view(-1)[0] = float('nan')
             bad_pos[b, r, 1] = float('inf')
             none_present[2] = False
             for args, contains, what in [
                 ((iq[:4, :, 0], mask[:4], rx_pos[:4]), 'iq', 'iq without the I/Q axis'),
-                ((iq[:4, :, :, :T // 2], mask[:4], rx_pos[:4]), 'iq', f'iq with T={T // 2} instead of {T}'),
+                ((iq[:4, ..., :T // 2], mask[:4], rx_pos[:4]), 'iq', f'iq with T={T // 2} instead of {T}'),
                 ((torch.cat([iq[:4], iq[:4, :1]], 1), torch.cat([mask[:4], mask[:4, :1]], 1), torch.cat([rx_pos[:4], rx_pos[:4, :1]], 1)),
                  'iq', f'{R + 1} receivers instead of {R}'),
                 ((iq[:4].double(), mask[:4], rx_pos[:4]), 'iq', 'float64 iq'),
