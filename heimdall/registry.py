@@ -74,8 +74,7 @@ def _measured(table:pd.DataFrame|None, arch:str) -> dict:
 
 def _n_params(arch:str, size:str) -> int:
     "Number of parameters of `build_model(arch, size)`, built on the meta device (no memory, no initialisation)."
-    shape = dict(n_time=1, sample_rate_hz=1.0) if REGISTRY[arch].input_kind == 'measurements' else {}  # a table model: one feature per receiver
-    with torch.device('meta'): return sum(p.numel() for p in build_model(arch, size, **shape).parameters())
+    with torch.device('meta'): return sum(p.numel() for p in build_model(arch, size).parameters())
 
 def registry_table(sizes=('tiny',), # size presets whose parameter counts are computed (building each model once)
                    results_dir='reports', # folder searched for the benchmark report's `**/results.csv` (the newest wins)

@@ -131,6 +131,7 @@ class LocalizationModel(nn.Module):
     input_kind: ClassVar[str] = 'iq'  # one of INPUT_KINDS
     set_invariant: ClassVar[bool] = False  # True if permuting receivers changes nothing
     SIZES: ClassVar[dict] = {}  # 'tiny' / 'small' / 'full' -> constructor kwargs
+    DEFAULT_SHAPE: ClassVar[dict] = dict(n_receivers=7, n_time=1024, sample_rate_hz=50e3)  # what `build_model` gives where the caller does not say
 
     def __init__(self, n_receivers:int=7, # R, receivers per sample
                  n_time:int=1024, # T, IQ samples per receiver
@@ -262,9 +263,9 @@ def load_architectures() -> dict:
 
 def build_model(arch_id:str, # registered architecture id
                 size:str|None='tiny', # size preset in the class's SIZES ('tiny', 'small', 'full'); None = constructor defaults
-                n_receivers:int=7, # R
-                n_time:int=1024, # T
-                sample_rate_hz:float=50e3, # IQ sample rate, Hz
+                n_receivers:int|None=None, # R; None: the class's DEFAULT_SHAPE (7)
+                n_time:int|None=None, # T (IQ) or C (features per receiver); None: the class's DEFAULT_SHAPE (1024 IQ samples)
+                sample_rate_hz:float|None=None, # IQ sample rate, Hz; None: the class's DEFAULT_SHAPE (50 kHz)
                 **overrides, # constructor kwargs replacing the preset's
                ) -> LocalizationModel:
     "A new `arch_id` model of preset `size` for `n_receivers` x `n_time` IQ at `sample_rate_hz`, with `overrides`."
@@ -278,7 +279,8 @@ def build_model(arch_id:str, # registered architecture id
         unknown = sorted(set(overrides) - set(params))
         if unknown: raise ValueError(f'overrides {unknown}: expected constructor arguments of {arch_id}: {[p for p in params if p != "self"]}')
     kwargs = {**(cls.SIZES[size] if size is not None else {}), **overrides}
-    model = cls(n_receivers=n_receivers, n_time=n_time, sample_rate_hz=sample_rate_hz, **kwargs)
+    shape = {k: cls.DEFAULT_SHAPE[k] if v is None else v for k, v in (('n_receivers', n_receivers), ('n_time', n_time), ('sample_rate_hz', sample_rate_hz))}
+    model = cls(**shape, **kwargs)
     model.size = size
     return model
 

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['MEASUREMENT_FEATURES', 'MeasurementModel', 'MeasuredMLP', 'MeasuredSetTransformer', 'RssGrid']
 
-# %% ../../nbs/26_models.measured.ipynb #92a21ae0
+# %% ../../nbs/26_models.measured.ipynb #b86d7cc2
 import math
 
 import torch
@@ -15,13 +15,14 @@ from .core import (GaussianHead, LocalizationModel, cov_params_from_matrix, mask
                                   register, zero_masked)
 from .mlp import dense_stack
 
-# %% ../../nbs/26_models.measured.ipynb #7af362fa
+# %% ../../nbs/26_models.measured.ipynb #7f967521
 MEASUREMENT_FEATURES = {'rss': ('power_db',), 'toa': ('range_after_first_m', 'tx_alt_reported_m')}  # feature set -> per-receiver channels
 
-# %% ../../nbs/26_models.measured.ipynb #0dc4fb8a
+# %% ../../nbs/26_models.measured.ipynb #70187927
 class MeasurementModel(LocalizationModel):
     "Base of the measurement-table architectures: `forward(x (B, R, C), mask (B, R), rx_pos (B, R, 3))` -> (loc, cov_params)."
     input_kind = 'measurements'
+    DEFAULT_SHAPE = dict(n_receivers=7, n_time=1, sample_rate_hz=1.0)  # one feature per receiver ('rss')
 
     def __init__(self, n_receivers:int=25, # R, receiver slots (the network's receivers)
                  n_time:int=1, # C, features per receiver: len(MEASUREMENT_FEATURES[features])
@@ -59,7 +60,7 @@ class MeasurementModel(LocalizationModel):
         "(B, R, C) features standardised with the fitted scale, masked receivers exactly 0."
         return zero_masked((x - self.feature_mean) / self.feature_std, mask)
 
-# %% ../../nbs/26_models.measured.ipynb #2001adca
+# %% ../../nbs/26_models.measured.ipynb #0b3f29fb
 def _receiver_features(model:MeasurementModel, x:torch.Tensor, mask:torch.Tensor, rx_pos:torch.Tensor) -> torch.Tensor:
     "(B, R, 2C + 3): standardised features, the same minus their largest present value, position; masked rows 0."
     z = model.standardized(x, mask)
@@ -90,7 +91,7 @@ class MeasuredMLP(MeasurementModel):
         h = self.encoder(_receiver_features(self, x, mask, rx_pos))
         return self.head(self.decoder(torch.cat([masked_mean(h, mask), masked_max(h, mask)], -1)))
 
-# %% ../../nbs/26_models.measured.ipynb #d2f606f9
+# %% ../../nbs/26_models.measured.ipynb #6dd166a6
 class _MaskedBlock(nn.Module):
     "Pre-norm multi-head self-attention over present receivers, then a feed-forward layer; both residual."
     def __init__(self, d:int, heads:int):
@@ -142,7 +143,7 @@ class MeasuredSetTransformer(MeasurementModel):
         h = self.norm(h)
         return self.head(torch.cat([masked_mean(h, mask), masked_max(h, mask)], -1))
 
-# %% ../../nbs/26_models.measured.ipynb #f99a6575
+# %% ../../nbs/26_models.measured.ipynb #75811470
 @register
 class RssGrid(MeasurementModel):
     "RSS maximum likelihood on a grid over the receivers, with learned per-receiver gain and path-loss exponent corrections."
