@@ -201,15 +201,20 @@ def open_measurements(path, # directory or URL of a store written by `write_meas
 SPLIT_NAMES = ('train', 'val', 'calib', 'test')
 
 def split_keys(ds:xr.Dataset, # measurement dataset
-               by:str='group', # 'group' (the `group` variable) or 'day' (the UTC day of `time_s`)
+               by:str='group', # 'group' (the `group` variable), 'day' (the UTC day of `time_s`) or e.g. '15min' (a group's 15-minute blocks)
               ) -> np.ndarray: # (S,) the key of each sample
-    "The key that keeps samples together in a split: their group, or the UTC day of their time."
+    "The key that keeps samples together in a split: their group, the UTC day of their time, or a block of minutes within a group."
     if by == 'group': return ds.group.values.astype(str)
-    if by == 'day':
+    minutes = by[:-3] if isinstance(by, str) and by.endswith('min') else None
+    try: minutes = None if minutes is None else float(minutes)
+    except ValueError: minutes = None
+    if by == 'day' or minutes is not None:
         t = ds.time_s.values
-        if not np.isfinite(t).all(): raise ValueError("by='day': time_s has NaN; expected a time for every sample")
-        return pd.to_datetime(t, unit='s', utc=True).strftime('%Y-%m-%d').to_numpy().astype(str)
-    raise ValueError(f"by={by!r}: expected 'group' or 'day'")
+        if not np.isfinite(t).all(): raise ValueError(f"by={by!r}: time_s has NaN; expected a time for every sample")
+        if by == 'day': return pd.to_datetime(t, unit='s', utc=True).strftime('%Y-%m-%d').to_numpy().astype(str)
+        if not (np.isfinite(minutes) and minutes > 0): raise ValueError(f"by={by!r}: expected a positive number of minutes, e.g. '15min'")
+        return np.char.add(np.char.add(ds.group.values.astype(str), '@'), np.floor(t / (60 * minutes)).astype(np.int64).astype(str))
+    raise ValueError(f"by={by!r}: expected 'group', 'day' or a block of minutes such as '15min'")
 
 def group_split(ds:xr.Dataset, # measurement dataset
                 fractions=(0.6, 0.1, 0.1, 0.2), # share of the samples in each of `names`, in time order
