@@ -14,8 +14,8 @@ import pathlib
 import numpy as np
 import pandas as pd
 
-from .bench import (CLASSICAL_RUNS, MODES, SCENARIOS, BenchProfile, _check_modes, get_profile, get_scenario, scenario_archs,
-                            store_paths)
+from .profiles import (
+    CLASSICAL_RUNS, MODES, SCENARIOS, BenchProfile, _check_modes, get_profile, get_scenario, scenario_archs, store_paths)
 from .registry import _n_params
 from .simulate import get_preset
 from .store import store_location
