@@ -52,7 +52,10 @@ class OnnxLocalizer:
         import onnxruntime as ort  # on first use: heimdall-locate with a classical method never needs it
         opts = ort.SessionOptions()
         if threads is not None: opts.intra_op_num_threads, opts.inter_op_num_threads = int(threads), 1
-        self.session = ort.InferenceSession(str(self.path), opts, providers=list(providers))
+        try: self.session = ort.InferenceSession(str(self.path), opts, providers=list(providers))
+        except Exception as e:  # onnxruntime's InvalidProtobuf / Fail / ...: a corrupt or truncated file, one clear error
+            first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+            raise ValueError(f'path={str(path)!r}: not a readable ONNX model ({type(e).__name__}: {first[:200]}); expected a file written by heimdall.export.export_onnx') from None
         names = (tuple(i.name for i in self.session.get_inputs()), tuple(o.name for o in self.session.get_outputs()))
         if names != (ONNX_INPUTS, ONNX_OUTPUTS):
             raise ValueError(f'{self.path}: graph inputs {names[0]} and outputs {names[1]}: expected {ONNX_INPUTS} and {ONNX_OUTPUTS}')

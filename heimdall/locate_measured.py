@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import pathlib
+import sys
 
 import numpy as np
 import pandas as pd
@@ -15,12 +16,14 @@ import xarray as xr
 
 from .cli import _OneLineParser
 from .measured import Calibration, score_estimates, summarize_fixes
+from .recordings import fix_table, locate_main, write_fixes
 from .store import StoreError
 from .sources.mstore import is_measurement_store, open_measurements
 
 # %% auto #0
 __all__ = ['MEASUREMENT_FORMATS', 'TDOA_ONLY', 'POWER_ONLY', 'MEASURED_METHODS', 'measurement_format', 'read_measurements',
-           'locate_measurements', 'locate_measured_source', 'locate_measured_parser', 'locate_measured_main']
+           'locate_measurements', 'locate_measured_source', 'locate_measured_parser', 'locate_measured_main',
+           'heimdall_locate_main']
 
 # %% ../nbs/25_locate_measured.ipynb #49a79501
 MEASUREMENT_FORMATS = ('store', 'mlat', 'table', 'powder_csv', 'powder_json')
@@ -93,10 +96,14 @@ def locate_measured_source(source, # a measurement source (see `measurement_form
                            sensors=None, coordinates=None, power_unit=None, # as `read_measurements`
                           ) -> tuple: # (fix table with error_m and crlb_m, csv path, geojson path)
     "Read `source`, locate every sample and write the fixes with their ellipses as CSV and GeoJSON."
-    from heimdall.recordings import fix_table, write_fixes
     ds = read_measurements(source, sensors, coordinates, power_unit)
-    if calibration is not None and not isinstance(calibration, Calibration): calibration = Calibration.load(calibration)
-    est = locate_measurements(ds, method, calibration)
+    if method is not None and str(method).endswith('.onnx'):  # a learned table model: it carries its frame, receivers and calibration
+        if calibration is not None: raise ValueError(f"calibration={str(calibration)!r}: a learned model ({method}) carries its own calibration; give no --calibration")
+        from heimdall.measured_train import locate_learned
+        est = locate_learned(method, ds)
+    else:
+        if calibration is not None and not isinstance(calibration, Calibration): calibration = Calibration.load(calibration)
+        est = locate_measurements(ds, method, calibration)
     table = fix_table(est, ds.rx_id.values.astype(str).tolist()).assign(crlb_m=est.crlb_m.to_numpy())
     if np.isfinite(ds.tx_lat.values).any():
         scored = score_estimates(est, ds)
@@ -111,7 +118,7 @@ def locate_measured_parser() -> argparse.ArgumentParser:
     p = _OneLineParser(prog='heimdall-locate', description='Locate transmitters from a table of measurements and write the fixes '
                        '(a point and its 68% and 95% ellipses each) as CSV and GeoJSON.')
     p.add_argument('source', type=pathlib.Path, metavar='SOURCE', help='MLAT CSV or directory, POWDER CSV or JSON, long-format CSV, or measurement store')
-    p.add_argument('--method', choices=MEASURED_METHODS, default=None, help='default: tdoa with arrival times, else rss')
+    p.add_argument('--method', default=None, metavar='METHOD', help=f"{', '.join(MEASURED_METHODS)}, or MODEL.onnx (a table model from heimdall.measured_train); default: tdoa with arrival times, else rss")
     p.add_argument('--calibration', type=pathlib.Path, default=None, metavar='FILE', help='a calibration saved by fit_tdoa_calibration / fit_rss_calibration')
     p.add_argument('--out', type=pathlib.Path, default=None, metavar='DIR', help='directory of the CSV and GeoJSON (default: next to SOURCE)')
     p.add_argument('--sensors', type=pathlib.Path, default=None, metavar='CSV', help='MLAT: the sensor table (default: sensors.csv beside SOURCE)')
@@ -123,6 +130,8 @@ def locate_measured_main(argv:list|None=None) -> int:
     "`heimdall-locate SOURCE [--method M] [--calibration FILE] [--out DIR]` for measurement sources."
     p = locate_measured_parser()
     a = p.parse_args(argv)
+    if a.method is not None and a.method not in MEASURED_METHODS and not a.method.endswith('.onnx'):
+        p.error(f"argument --method: invalid choice: {a.method!r} (choose from {', '.join(MEASURED_METHODS)}, or a MODEL.onnx file)")
     try: table, csv_path, geojson_path = locate_measured_source(a.source, a.method, a.calibration, a.out, a.sensors, a.coordinates, a.power_unit)
     except (StoreError, ValueError, OSError) as e: p.exit(2, f"{p.prog}: error: {' '.join(str(e).split())}\n")
     ok = table.status == 'ok'
@@ -135,3 +144,10 @@ def locate_measured_main(argv:list|None=None) -> int:
     if len(statuses): line += '; not fixed: ' + ', '.join(f'{n} {s}' for s, n in statuses.items())
     print(f"{line}\nwrote {csv_path} and {geojson_path}")
     return 0
+
+def heimdall_locate_main(argv:list|None=None) -> int:
+    "Entry point of `heimdall-locate`: tables of measurements go to `locate_measured_main`, recordings and IQ stores to `heimdall.recordings.locate_main`."
+    args = sys.argv[1:] if argv is None else list(argv)
+    positional = [a for i, a in enumerate(args) if not a.startswith('-') and not (i and args[i - 1].startswith('-') and '=' not in args[i - 1])]
+    if positional and measurement_format(positional[0]): return locate_measured_main(args)   # the source, not an option's value
+    return locate_main(argv)

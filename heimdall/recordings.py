@@ -354,10 +354,7 @@ def locate_parser() -> argparse.ArgumentParser:
     return p
 
 def locate_main(argv:list|None=None) -> int:
-    "Entry point of `heimdall-locate SOURCE --method tdoa|rss|combined|centroid|MODEL.onnx [--out DIR]`."
-    from heimdall.locate_measured import measurement_format, locate_measured_main  # tables of measurements: their own command line
-    args = sys.argv[1:] if argv is None else list(argv)
-    if any(measurement_format(a) for a in args if not a.startswith('-')): return locate_measured_main(args)
+    "`heimdall-locate SOURCE --method tdoa|rss|combined|centroid|MODEL.onnx [--out DIR]` for IQ recordings and stores (`heimdall.locate_measured.heimdall_locate_main` sends tables of measurements elsewhere)."
     p = locate_parser()
     a = p.parse_args(argv)
     floor_s = None if a.timing_floor_us is None else a.timing_floor_us * 1e-6
