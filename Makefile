@@ -104,7 +104,8 @@ report-headline: install
 # coverage, the per-message bound, and the MLAT solver's messages per second; about a minute on 2 cores
 report-measured: install
 	mkdir -p reports/$(PROFILE)/measured
-	$(PAPERMILL) nbs/benchmarks/measured.ipynb reports/$(PROFILE)/measured/measured.ipynb -p report_dir ../../reports/$(PROFILE)/measured
+	$(PAPERMILL) nbs/benchmarks/measured.ipynb reports/$(PROFILE)/measured/measured.ipynb -p report_dir ../../reports/$(PROFILE)/measured \
+	  -p profile $(PROFILE) -p seeds 3
 
 report: install report-simulator report-bench report-recordings report-measured
 	$(MAKE) report-registry PROFILE=$(PROFILE)
