@@ -68,6 +68,9 @@ def build(profile:str='cpu') -> pathlib.Path:
     shutil.rmtree(OUT, ignore_errors=True)
     (src / 'notebooks').mkdir(parents=True)
     reader_copy(ROOT / 'nbs' / 'index.ipynb', src / 'index.ipynb')
+    home = (src / 'index.ipynb').read_text(encoding='utf-8')  # the README's links to the committed report point at its page here
+    home = re.sub(rf'\]\(reports/{profile}/((?:[\w-]+/)*)README\.md\)', r'](report/\1index.html)', home)  # mkdocs-jupyter keeps links as written
+    (src / 'index.ipynb').write_text(home, encoding='utf-8')
     nbs = sorted(p for p in (ROOT / 'nbs').glob('[0-9]*.ipynb'))
     for p in nbs: reader_copy(p, src / 'notebooks' / p.name)
     nav = [{'Home': 'index.ipynb'}, {'Notebooks': [{nav_title(p): f'notebooks/{p.name}'} for p in nbs]}]

@@ -43,6 +43,8 @@ def test_index_links_every_notebook(browser):
     linked = {pathlib.Path(h).stem for h in links if h and 'notebooks/' in h}
     assert set(notebooks) <= linked, sorted(set(notebooks) - linked)
     assert 'Heimdall' in browser.title
+    report = browser.execute_script('return Array.from(document.querySelectorAll("article a")).map(a => a.href).filter(h => h.includes("report/"))')
+    assert report and all(pathlib.Path(h.removeprefix('file://')).is_file() for h in report), report  # the results summary's links land
 
 @pytest.mark.parametrize('page', ['notebooks/07c_dcf77.html', 'report/index.html'])
 def test_page_shows_its_figures(browser, page):
