@@ -34,6 +34,7 @@ import heimdall
 from .cli import _OneLineParser, _out_path, _positive_float, _positive_int, _unwritable
 from .export import package_source_hash
 from .cluster import RunKilled, check_resources, connect, run_environment, schedule_on
+from .measured_bench import MEASURED_SCENARIOS, bench_measured
 from .plan import GPU_SPEEDUP, dry_run
 from .profiles import (
     BENCH_NOTEBOOKS, CALIB_SEED, CLASSICAL_RUNS, MODES, PROFILES, REPO_ROOT, SCENARIOS, TEST_SEED, TRAIN_SEED, BenchProfile, Scenario,
@@ -365,8 +366,9 @@ def bench_parser():
                        'a failed run becomes a row with its error.')
     p.add_argument('--profile', choices=list(PROFILES), default='smoke', help='smoke (CI-sized), cpu (2-core report), gpu (full sizes)')
     p.add_argument('--archs', nargs='+', default=None, metavar='ARCH', help="architectures (default: the profile's choice)")
-    p.add_argument('--modes', nargs='+', default=list(MODES), choices=list(SCENARIOS), metavar='SCENARIO',
-                   help=f"scenarios: {', '.join(SCENARIOS)} (default: {' '.join(MODES)}, the two sync modes)")
+    p.add_argument('--modes', nargs='+', default=list(MODES), choices=list(SCENARIOS) + list(MEASURED_SCENARIOS), metavar='SCENARIO',
+                   help=f"scenarios: {', '.join(SCENARIOS)} (simulated), {', '.join(MEASURED_SCENARIOS)} (real measured datasets, "
+                        f"written under REPORT_DIR/measured) (default: {' '.join(MODES)}, the two sync modes)")
     p.add_argument('--jobs', type=_positive_int, default=None, help="runs side by side (default: the profile's)")
     p.add_argument('--scheduler', default=None, metavar='ADDRESS',
                    help='run the stores and runs on a dask cluster: a scheduler address (tcp://HOST:8786) or local:N for N local workers; '
@@ -386,10 +388,20 @@ def bench_main(argv:list|None=None) -> int:
     a = p.parse_args(argv)
     for arg, path in (('--data-dir', a.data_dir), ('--report-dir', a.report_dir or pathlib.Path('reports') / a.profile)):
         if (why := _unwritable(path)): p.error(f'argument {arg}: {path} cannot be written: {why}')
+    real = [m for m in a.modes if m in MEASURED_SCENARIOS]
+    a.modes = [m for m in a.modes if m not in MEASURED_SCENARIOS]
+    report_dir = pathlib.Path(a.report_dir or pathlib.Path('reports') / a.profile)
     try:
         if a.dry_run:
-            print(dry_run(a.profile, a.archs, a.modes, a.data_dir, a.costs_from, a.gpu_speedup))
+            if a.modes: print(dry_run(a.profile, a.archs, a.modes, a.data_dir, a.costs_from, a.gpu_speedup))
+            if real: print(f"real scenarios {', '.join(real)}: small tables, minutes on a CPU (reports/cpu/bench.json stages.measured_learned_s)")
             return 0
+        if real:
+            for name, (res, _, seconds) in bench_measured(real, a.profile, report_dir / 'measured', REPO_ROOT).items():
+                best = res['rows'].sort_values('p68_m').iloc[0]
+                print(f"{name}: {len(res['runs'])} learned runs in {seconds:.0f} s; best row {best.row}, P68 {best.p68_m:.0f} m; "
+                      f"section in {report_dir / 'measured' / (name + '.md')}")
+            if not a.modes: return 0
         rec = bench(a.profile, a.archs, a.modes, a.jobs, a.report_dir, a.data_dir, a.force, progress=True, render=not a.no_report, scheduler=a.scheduler)
     except ValueError as e:
         p.exit(2, f"{p.prog}: error: {' '.join(str(e).split())}\n")
