@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['MEASUREMENT_FEATURES', 'MeasurementModel', 'MeasuredMLP', 'MeasuredSetTransformer', 'RssGrid', 'TdoaGrid']
 
-# %% ../../nbs/26_models.measured.ipynb #785815ce
+# %% ../../nbs/26_models.measured.ipynb #83510cbb
 import math
 
 import torch
@@ -15,10 +15,10 @@ from .core import (GaussianHead, LocalizationModel, cov_params_from_matrix, mask
                                   register, zero_masked)
 from .mlp import dense_stack
 
-# %% ../../nbs/26_models.measured.ipynb #3ca9b620
+# %% ../../nbs/26_models.measured.ipynb #af5d52d9
 MEASUREMENT_FEATURES = {'rss': ('power_db',), 'toa': ('range_after_first_m', 'tx_alt_reported_m')}  # feature set -> per-receiver channels
 
-# %% ../../nbs/26_models.measured.ipynb #06ec3587
+# %% ../../nbs/26_models.measured.ipynb #6c082808
 class MeasurementModel(LocalizationModel):
     "Base of the measurement-table architectures: `forward(x (B, R, C), mask (B, R), rx_pos (B, R, 3))` -> (loc, cov_params)."
     input_kind = 'measurements'
@@ -60,7 +60,7 @@ class MeasurementModel(LocalizationModel):
         "(B, R, C) features standardised with the fitted scale, masked receivers exactly 0."
         return zero_masked((x - self.feature_mean) / self.feature_std, mask)
 
-# %% ../../nbs/26_models.measured.ipynb #7c40f57a
+# %% ../../nbs/26_models.measured.ipynb #262ddbdc
 def _receiver_features(model:MeasurementModel, x:torch.Tensor, mask:torch.Tensor, rx_pos:torch.Tensor) -> torch.Tensor:
     "(B, R, 2C + 3): standardised features, the same minus their largest present value, position; masked rows 0."
     z = model.standardized(x, mask)
@@ -92,7 +92,7 @@ class MeasuredMLP(MeasurementModel):
         loc, cov_params = self.head(self.decoder(torch.cat([masked_mean(h, mask), masked_max(h, mask)], -1)))
         return masked_mean(rx_pos[..., :2], mask) + loc, cov_params          # a position relative to the heard receivers' centre
 
-# %% ../../nbs/26_models.measured.ipynb #1f3ace0a
+# %% ../../nbs/26_models.measured.ipynb #dbfaea49
 class _MaskedBlock(nn.Module):
     "Pre-norm multi-head self-attention over present receivers, then a feed-forward layer; both residual."
     def __init__(self, d:int, heads:int):
@@ -145,7 +145,7 @@ class MeasuredSetTransformer(MeasurementModel):
         loc, cov_params = self.head(torch.cat([masked_mean(h, mask), masked_max(h, mask)], -1))
         return masked_mean(rx_pos[..., :2], mask) + loc, cov_params          # relative to the heard receivers' centre
 
-# %% ../../nbs/26_models.measured.ipynb #aea4fac5
+# %% ../../nbs/26_models.measured.ipynb #b768941c
 @register
 class RssGrid(MeasurementModel):
     "RSS maximum likelihood on a grid over the receivers, with learned per-receiver gain and path-loss exponent corrections."
@@ -205,7 +205,7 @@ class RssGrid(MeasurementModel):
         cov = cov + (cell.square() / 12)[:, None, None] * torch.eye(2, dtype=p.dtype)
         return loc, cov_params_from_matrix(cov)
 
-# %% ../../nbs/26_models.measured.ipynb #5251bd4c
+# %% ../../nbs/26_models.measured.ipynb #71383de0
 _WGS84_A, _WGS84_B = 6378137.0, 6356752.314245179  # semi-axes, m
 
 def _enu_basis(lat0_deg:float, lon0_deg:float, alt0_m:float) -> tuple:
@@ -217,6 +217,14 @@ def _enu_basis(lat0_deg:float, lon0_deg:float, alt0_m:float) -> tuple:
                      [-np.sin(lat) * np.cos(lon), -np.sin(lat) * np.sin(lon), np.cos(lat)],
                      [np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)]])
     return np.asarray(ecef_m(lat0_deg, lon0_deg, alt0_m), dtype=np.float64).ravel(), rows
+
+def _inverse_normal(J:torch.Tensor, # (B, R, 2) Jacobian
+                    w:torch.Tensor, # (B, R) weights (1 / sigma^2; 0 = absent)
+                   ) -> torch.Tensor: # (B, 2, 2) (J^T W J)^-1, the closed-form 2 x 2 inverse (exports to ONNX)
+    "Inverse of the weighted normal matrix: the Gauss-Newton step's matrix and, at the fix, the covariance."
+    A = torch.einsum('bri,br,brj->bij', J, w, J)
+    det = (A[:, 0, 0] * A[:, 1, 1] - A[:, 0, 1] * A[:, 1, 0]).clamp(min=1e-30)
+    return torch.stack([torch.stack([A[:, 1, 1], -A[:, 0, 1]], -1), torch.stack([-A[:, 1, 0], A[:, 0, 0]], -1)], -2) / det[:, None, None]
 
 @register
 class TdoaGrid(MeasurementModel):
@@ -304,18 +312,10 @@ class TdoaGrid(MeasurementModel):
         best = torch.argmin(sse, -1)
         en = torch.gather(cand, 1, best[:, None, None].expand(-1, 1, 2))[:, 0]    # (B, 2) the grid's best point
         step_max = (2 * half / G)[:, None]
-        eye = torch.eye(2, dtype=x.dtype)
         for _ in range(self.iterations):
             r, J, _ = self._residuals(en, h, rho, w, rx)                           # (B, R), (B, R, 2)
-            A = torch.einsum('bri,br,brj->bij', J, w, J) + 1e-12 * eye
-            g = torch.einsum('bri,br,br->bi', J, w, r)
-            det = (A[:, 0, 0] * A[:, 1, 1] - A[:, 0, 1] * A[:, 1, 0]).clamp(min=1e-30)
-            inv = torch.stack([torch.stack([A[:, 1, 1], -A[:, 0, 1]], -1), torch.stack([-A[:, 1, 0], A[:, 0, 0]], -1)], -2) / det[:, None, None]
-            delta = torch.einsum('bij,bj->bi', inv, g)
+            delta = torch.einsum('bij,bj->bi', _inverse_normal(J, w), torch.einsum('bri,br,br->bi', J, w, r))
             norm = delta.norm(dim=-1, keepdim=True)
             en = en + delta * (step_max / norm.clamp(min=1e-9)).clamp(max=1.0)     # a step at most one grid cell
-        r, J, _ = self._residuals(en, h, rho, w, rx)
-        A = torch.einsum('bri,br,brj->bij', J, w, J) + 1e-12 * eye
-        det = (A[:, 0, 0] * A[:, 1, 1] - A[:, 0, 1] * A[:, 1, 0]).clamp(min=1e-30)
-        cov = torch.stack([torch.stack([A[:, 1, 1], -A[:, 0, 1]], -1), torch.stack([-A[:, 1, 0], A[:, 0, 0]], -1)], -2) / det[:, None, None]
-        return en / S, cov_params_from_matrix(cov / S ** 2)
+        _, J, _ = self._residuals(en, h, rho, w, rx)
+        return en / S, cov_params_from_matrix(_inverse_normal(J, w) / S ** 2)
