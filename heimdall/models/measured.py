@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['MEASUREMENT_FEATURES', 'MeasurementModel', 'MeasuredMLP', 'MeasuredSetTransformer', 'RssGrid', 'TdoaGrid']
 
-# %% ../../nbs/26_models.measured.ipynb #83510cbb
+# %% ../../nbs/26_models.measured.ipynb #858aa5aa
 import math
 
 import torch
@@ -15,10 +15,10 @@ from .core import (GaussianHead, LocalizationModel, cov_params_from_matrix, mask
                                   register, zero_masked)
 from .mlp import dense_stack
 
-# %% ../../nbs/26_models.measured.ipynb #af5d52d9
+# %% ../../nbs/26_models.measured.ipynb #92e3da4e
 MEASUREMENT_FEATURES = {'rss': ('power_db',), 'toa': ('range_after_first_m', 'tx_alt_reported_m')}  # feature set -> per-receiver channels
 
-# %% ../../nbs/26_models.measured.ipynb #6c082808
+# %% ../../nbs/26_models.measured.ipynb #7527349f
 class MeasurementModel(LocalizationModel):
     "Base of the measurement-table architectures: `forward(x (B, R, C), mask (B, R), rx_pos (B, R, 3))` -> (loc, cov_params)."
     input_kind = 'measurements'
@@ -60,7 +60,7 @@ class MeasurementModel(LocalizationModel):
         "(B, R, C) features standardised with the fitted scale, masked receivers exactly 0."
         return zero_masked((x - self.feature_mean) / self.feature_std, mask)
 
-# %% ../../nbs/26_models.measured.ipynb #262ddbdc
+# %% ../../nbs/26_models.measured.ipynb #5ad7674f
 def _receiver_features(model:MeasurementModel, x:torch.Tensor, mask:torch.Tensor, rx_pos:torch.Tensor) -> torch.Tensor:
     "(B, R, 2C + 3): standardised features, the same minus their largest present value, position; masked rows 0."
     z = model.standardized(x, mask)
@@ -92,7 +92,7 @@ class MeasuredMLP(MeasurementModel):
         loc, cov_params = self.head(self.decoder(torch.cat([masked_mean(h, mask), masked_max(h, mask)], -1)))
         return masked_mean(rx_pos[..., :2], mask) + loc, cov_params          # a position relative to the heard receivers' centre
 
-# %% ../../nbs/26_models.measured.ipynb #dbfaea49
+# %% ../../nbs/26_models.measured.ipynb #d8bf841f
 class _MaskedBlock(nn.Module):
     "Pre-norm multi-head self-attention over present receivers, then a feed-forward layer; both residual."
     def __init__(self, d:int, heads:int):
@@ -145,7 +145,7 @@ class MeasuredSetTransformer(MeasurementModel):
         loc, cov_params = self.head(torch.cat([masked_mean(h, mask), masked_max(h, mask)], -1))
         return masked_mean(rx_pos[..., :2], mask) + loc, cov_params          # relative to the heard receivers' centre
 
-# %% ../../nbs/26_models.measured.ipynb #b768941c
+# %% ../../nbs/26_models.measured.ipynb #c8b8111a
 @register
 class RssGrid(MeasurementModel):
     "RSS maximum likelihood on a grid over the receivers, with learned per-receiver gain and path-loss exponent corrections."
@@ -205,7 +205,7 @@ class RssGrid(MeasurementModel):
         cov = cov + (cell.square() / 12)[:, None, None] * torch.eye(2, dtype=p.dtype)
         return loc, cov_params_from_matrix(cov)
 
-# %% ../../nbs/26_models.measured.ipynb #71383de0
+# %% ../../nbs/26_models.measured.ipynb #1e3135c3
 _WGS84_A, _WGS84_B = 6378137.0, 6356752.314245179  # semi-axes, m
 
 def _enu_basis(lat0_deg:float, lon0_deg:float, alt0_m:float) -> tuple:
@@ -239,6 +239,7 @@ class TdoaGrid(MeasurementModel):
                  grid:int=32, # start grid points per axis
                  iterations:int=6, # Gauss-Newton steps
                  extent:float=3.0, # grid half-width in units of the heard sensors' spread
+                 starts:int=8, # Gauss-Newton runs from the grid's best points; the lowest residual wins
                  sigma_m:float=30.0, # initial timing sigma of every sensor, m (c x 100 ns)
                  frame:dict|None=None, # the model's Normalizer as a dict (lat0_deg, lon0_deg, alt0_m, scale_m)
                  learn_sigma:bool=False, # learn each sensor's timing sigma too (on MLAT it lowers the validation NLL and raises the errors)
@@ -246,9 +247,9 @@ class TdoaGrid(MeasurementModel):
         if features != 'toa': raise ValueError(f"features={features!r}: tdoa_grid locates arrival times, expected 'toa'")
         if isinstance(grid, bool) or int(grid) != grid or grid < 2: raise ValueError(f'grid={grid!r}: expected an integer >= 2')
         frame = dict(frame or dict(lat0_deg=45.0, lon0_deg=0.0, alt0_m=0.0, scale_m=100e3))
-        super().__init__(n_receivers, n_time, sample_rate_hz, features, rx_ids, grid=grid, iterations=iterations, extent=extent,
+        super().__init__(n_receivers, n_time, sample_rate_hz, features, rx_ids, grid=grid, iterations=iterations, extent=extent, starts=starts,
                          sigma_m=sigma_m, frame=frame, learn_sigma=learn_sigma)
-        self.grid, self.iterations, self.extent = int(grid), int(iterations), float(extent)
+        self.grid, self.iterations, self.extent, self.starts = int(grid), int(iterations), float(extent), int(starts)
         self.offset_100m = nn.Parameter(torch.zeros(n_receivers))   # range bias in units of 100 m, so an optimiser step moves metres
         log_sigma = torch.full((n_receivers,), math.log(sigma_m))
         if learn_sigma: self.log_sigma_m = nn.Parameter(log_sigma)
@@ -258,6 +259,19 @@ class TdoaGrid(MeasurementModel):
         self.register_buffer('origin_ecef', torch.tensor(origin, dtype=torch.float32))
         self.register_buffer('enu_rows', torch.tensor(rows, dtype=torch.float32))
         self.register_buffer('unit', (torch.arange(self.grid, dtype=torch.float32) + 0.5) / self.grid * 2 - 1)
+
+    @torch.no_grad()
+    def init_from_train(self, ds, # the training split (a measurement dataset with arrival times and the truth)
+                       ) -> None:
+        "Start from the classical calibration of the training split (`heimdall.mlat.fit_tdoa_calibration`): its clock offsets as range biases, its timing sigmas."
+        from heimdall.mlat import fit_tdoa_calibration
+        from heimdall.propagation import SPEED_OF_LIGHT_M_S
+        cal = fit_tdoa_calibration(ds)
+        known = dict(zip(cal.receiver_ids, zip(cal.params['clock_offset_s'], cal.params['timing_sigma_s'])))
+        ids = self.rx_ids or list(cal.receiver_ids)
+        offset_s, sigma_s = (torch.tensor([known.get(r, (0.0, cal.params['network_timing_sigma_s']))[k] for r in ids], dtype=torch.float32) for k in (0, 1))
+        self.offset_100m.copy_(SPEED_OF_LIGHT_M_S * offset_s / 100.0)
+        self.log_sigma_m.copy_(torch.log(SPEED_OF_LIGHT_M_S * sigma_s.clamp(min=1e-9)))
 
     def height_m(self, p:torch.Tensor) -> torch.Tensor:
         "Height above the WGS84 ellipsoid (along the geocentric radius) of ENU points `p` (..., 3), m."
@@ -309,13 +323,18 @@ class TdoaGrid(MeasurementModel):
         ax = centre[:, :, None] + half[:, None, None] * self.unit                  # (B, 2, G)
         cand = torch.stack([ax[:, 0, None, :].expand(-1, G, G), ax[:, 1, :, None].expand(-1, G, G)], -1).reshape(-1, G * G, 2)
         _, _, sse = self._residuals(cand, h, rho, w, rx)                           # (B, P)
-        best = torch.argmin(sse, -1)
-        en = torch.gather(cand, 1, best[:, None, None].expand(-1, 1, 2))[:, 0]    # (B, 2) the grid's best point
-        step_max = (2 * half / G)[:, None]
+        k = min(self.starts, G * G)
+        top = torch.topk(-sse, k, dim=-1).indices                                  # (B, k) the grid's best points: Gauss-Newton from each
+        B = x.shape[0]
+        en = torch.gather(cand, 1, top[..., None].expand(-1, -1, 2)).reshape(B * k, 2)
+        hk, rhok, wk, rxk = (t.repeat_interleave(k, 0) for t in (h, rho, w, rx))
+        step_max = (2 * half / G).repeat_interleave(k, 0)[:, None]
         for _ in range(self.iterations):
-            r, J, _ = self._residuals(en, h, rho, w, rx)                           # (B, R), (B, R, 2)
-            delta = torch.einsum('bij,bj->bi', _inverse_normal(J, w), torch.einsum('bri,br,br->bi', J, w, r))
+            r, J, _ = self._residuals(en, hk, rhok, wk, rxk)                       # (B k, R), (B k, R, 2)
+            delta = torch.einsum('bij,bj->bi', _inverse_normal(J, wk), torch.einsum('bri,br,br->bi', J, wk, r))
             norm = delta.norm(dim=-1, keepdim=True)
             en = en + delta * (step_max / norm.clamp(min=1e-9)).clamp(max=1.0)     # a step at most one grid cell
-        _, J, _ = self._residuals(en, h, rho, w, rx)
+        _, J, sse = self._residuals(en, hk, rhok, wk, rxk)
+        pick = torch.argmin(sse.reshape(B, k), -1) + k * torch.arange(B)           # the start that ends lowest
+        en, J, w = en[pick], J[pick], wk[pick]
         return en / S, cov_params_from_matrix(_inverse_normal(J, w) / S ** 2)
