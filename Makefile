@@ -33,13 +33,13 @@ sync-check: export
 	$(PY) .ci/report_outputs.py --check
 
 test-nb: install
-	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2
+	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing
 
 # pytest: the smoke benchmark end to end (tests/), then every benchmark notebook at its default, smoke-sized parameters (nbval);
 # report.ipynb defaults to the committed cpu report, which tests/ re-render from a copy (nbval would rewrite it in place)
 test-py: install docs browser
-	$(BIN)/pytest -q tests
-	$(BIN)/pytest -q --nbval-lax -p no:cacheprovider nbs/benchmarks --ignore=nbs/benchmarks/report.ipynb
+	$(BIN)/pytest -q --durations=15 tests
+	$(BIN)/pytest -q --durations=10 --nbval-lax -p no:cacheprovider nbs/benchmarks --ignore=nbs/benchmarks/report.ipynb
 
 test: install sync-check test-nb test-py
 
@@ -113,7 +113,7 @@ report: install report-simulator report-bench report-recordings report-measured
 	$(PY) .ci/report_outputs.py reports/$(PROFILE)
 	$(BIN)/nbdev_clean --fname nbs/benchmarks/report.ipynb
 
-# re-render reports/$(PROFILE) from its committed runs (metrics.json, predictions.csv: no store, no training; about 2 min on
+# re-render reports/$(PROFILE) from its committed runs (metrics.json, predictions.parquet: no store, no training; about 2 min on
 # 2 cores) as heimdall-bench does after the runs; for cpu, nbs/benchmarks/report.ipynb then shows it as saved outputs
 report-render: install
 	$(PAPERMILL) nbs/benchmarks/report.ipynb reports/$(PROFILE)/report.ipynb -p report_dir ../../reports/$(PROFILE)

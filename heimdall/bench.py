@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['RUN_NOTEBOOKS', 'FINGERPRINT', 'ATTEMPT', 'ensure_stores', 'portable', 'source_fingerprint', 'Run', 'plan_runs',
-           'execute', 'provenance', 'schedule', 'bench', 'bench_parser', 'bench_main', 'TRAIN_SEED', 'TEST_SEED',
-           'CALIB_SEED', 'PROFILES', 'SCENARIOS', 'MODES', 'BENCH_NOTEBOOKS', 'REPO_ROOT', 'CLASSICAL_RUNS',
-           'BenchProfile', 'get_profile', 'Scenario', 'get_scenario', 'dependencies', 'select_archs', 'scenario_archs',
-           'store_paths', 'run_environment', 'RunKilled', 'connect', 'check_resources', 'schedule_on']
+           'execute', 'time_split', 'overheads', 'provenance', 'schedule', 'bench', 'bench_parser', 'bench_main',
+           'TRAIN_SEED', 'TEST_SEED', 'CALIB_SEED', 'PROFILES', 'SCENARIOS', 'MODES', 'BENCH_NOTEBOOKS', 'REPO_ROOT',
+           'CLASSICAL_RUNS', 'BenchProfile', 'get_profile', 'Scenario', 'get_scenario', 'dependencies', 'select_archs',
+           'scenario_archs', 'store_paths', 'run_environment', 'RunKilled', 'connect', 'check_resources', 'schedule_on']
 
 # %% ../nbs/20a_bench.ipynb #fdcce329
 import dataclasses
@@ -76,10 +76,11 @@ def _rel(path, start=BENCH_NOTEBOOKS) -> str:
     return pathlib.Path(os.path.relpath(pathlib.Path(path).resolve(), pathlib.Path(start).resolve())).as_posix()
 
 def portable(path) -> pathlib.Path:
-    "Rewrite the file at `path` (an executed notebook) with the repository's absolute path replaced by `<repo>`: committed files name no machine's paths."
+    "Rewrite the file at `path` (an executed notebook) with the repository's absolute path replaced by `<repo>` (committed files name no machine's paths) and without the kernel's per-cell message timestamps (papermill's per-cell durations stay)."
     path = pathlib.Path(path)
-    text = path.read_text()
-    if str(REPO_ROOT) in text: path.write_text(text.replace(str(REPO_ROOT), '<repo>'))
+    nb = json.loads(path.read_text())
+    for cell in nb.get('cells', []): cell.get('metadata', {}).pop('execution', None)
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False).replace(str(REPO_ROOT), '<repo>') + '\n')
     return path
 
 def _sha256(obj) -> str: return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
@@ -168,7 +169,7 @@ def plan_runs(profile:BenchProfile, # the profile
                                               ('classical_val', paths['calib'], sc.test_preset, profile.n_calib, None)):
             out = report_dir / 'runs' / name / kind
             planned[name, kind] = _fingerprinted(Run(kind, name, out, 'baselines', dict(
-                stores=[_rel(store)], presets=[preset], n_samples=n, split=split, prior_store=_rel(paths['train']), out=_rel(out))),
+                stores=[_rel(store)], presets=[preset], n_samples=n, split=split, prior_store=_rel(paths['train']), out=_rel(out), figures=False)),  # the report draws every row's figures
                 [store, paths['train']], [])
             runs.append(planned[name, kind])
     per = archs if isinstance(archs, dict) else {name: archs for name in stores}
@@ -184,7 +185,7 @@ def plan_runs(profile:BenchProfile, # the profile
                     train_store=_rel(paths['train']), test_store=_rel(paths['test']), calib_store=_rel(paths['calib']),
                     n_train=profile.n_train, n_test=profile.n_test, n_calib=profile.n_calib, train_splits=list(profile.train_splits), epochs=profile.epochs, batch_size=profile.batch_size, lr=profile.lr,
                     threads=profile.threads, seed=seed, val_fold=seed, calib_part=[seed, profile.seeds], latency_repeats=profile.latency_repeats if seed == 0 else 0, member_checkpoints=members,
-                    classical_csv=_rel(report_dir / 'runs' / name / 'classical' / 'baselines_samples.csv'),
+                    classical_samples=_rel(report_dir / 'runs' / name / 'classical' / 'baselines_samples.parquet'),
                     graph_cache=_rel(_graph_cache(profile, paths['train'])), out=_rel(out)), seed=seed)
                 depends = [planned[name, 'classical']] + [planned[name, d, seed] for d in dependencies(arch) if (name, d, seed) in planned]
                 run.depends = tuple(d.label for d in depends)
@@ -235,8 +236,32 @@ def execute(run:Run, force:bool=False) -> dict:
         error = error.replace(str(REPO_ROOT), '<repo>')
         (run.out / 'metrics.json').write_text(json.dumps(dict(arch=run.arch, scenario=run.scenario, sync_mode=run.sync_mode, seed=run.seed,
                                                               status=status, error=error[:2000])))
+    seconds = time.perf_counter() - t0
     if (run.out / f'{run.notebook}.ipynb').is_file(): portable(run.out / f'{run.notebook}.ipynb')
-    return dict(arch=run.arch, scenario=run.scenario, seed=run.seed, status=status, error=error, seconds=time.perf_counter() - t0, resumed=resume)
+    return dict(arch=run.arch, scenario=run.scenario, seed=run.seed, status=status, error=error, seconds=seconds, resumed=resume,
+                **(time_split(run.out / f'{run.notebook}.ipynb', run.out / 'metrics.json', seconds) if status == 'ok' else {}))
+
+def time_split(notebook, # a run's executed notebook (papermill's per-cell durations in its cells' metadata)
+               metrics, # the run's metrics.json (`train_seconds`; absent for the classical runs)
+               seconds:float, # the run's wall time
+              ) -> dict:
+    "Where a run's wall time went: `outside_cells_s` (papermill and the kernel starting and stopping), `train_s` (Lightning's fit), `other_cells_s` (the rest of the cells: imports, data, calibration, ONNX export and latency, scoring); {} where the notebook cannot be read."
+    try: cells = sum(float(c.get('metadata', {}).get('papermill', {}).get('duration') or 0.0) for c in json.loads(pathlib.Path(notebook).read_text())['cells'])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError): return {}
+    try: train = float(json.loads(pathlib.Path(metrics).read_text()).get('train_seconds') or 0.0)
+    except (OSError, ValueError, TypeError, AttributeError): train = 0.0
+    return dict(cells_s=cells, train_s=train, other_cells_s=max(cells - train, 0.0), outside_cells_s=max(seconds - cells, 0.0))
+
+def overheads(runs:dict, # bench.json's `runs` (label -> record)
+             ) -> dict: # medians over the runs that `time_split` measured
+    "The per-run overheads of a benchmark: medians of `time_split`'s parts and of the fraction of a run's wall time spent outside training."
+    from statistics import median
+    rows = [r for r in runs.values() if isinstance(r, dict) and 'cells_s' in r and r.get('seconds')]
+    if not rows: return {}
+    med = lambda k: float(median(r[k] for r in rows))
+    learned = [r for r in rows if r['train_s'] > 0]
+    return dict(n_runs=len(rows), median_seconds=med('seconds'), median_outside_cells_s=med('outside_cells_s'), median_other_cells_s=med('other_cells_s'),
+                median_train_s=med('train_s'), learned_median_fraction_outside_training=float(median(1 - r['train_s'] / r['seconds'] for r in learned)) if learned else None)
 
 
 # %% ../nbs/20a_bench.ipynb #bae376fb
@@ -347,6 +372,7 @@ def _bench(profile, modes, jobs, report_dir, data_dir, force, progress, render, 
     bar.close()
     record['executed'] = executed
     for name, seconds in stages.items(): record['stages'][name] = record['stages'].get(name, 0.0) + seconds
+    record['overheads'] = overheads(record['runs'])  # where a run's time goes outside training (issue 36)
     record_path.write_text(json.dumps(record, indent=1, default=str))
     if render:
         import papermill as pm

@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import stats
 
 from .metrics import coverage_calibration, ellipse_coverage, error_summary, gaussian_nll_m, mahalanobis_sq
+from .samples import STORE_FILE, load_predictions, load_samples, save_predictions, save_samples
 
 # %% ../nbs/20_report.ipynb #b6ad2312
 PREDICTION_COLUMNS = ('sample', 'method', 'scenario', 'sync_mode', 'east_m', 'north_m', 'lat_deg', 'lon_deg', 'cov_ee_m2', 'cov_en_m2',
@@ -74,12 +75,16 @@ def synthetic_predictions(n:int=4000, # samples
                           seed:int=0, # random seed
                           fail:int=0, # samples without a fix (the first ones)
                           scenario:str='gnss', # benchmark scenario (GNSS-synchronised)
+                          truth_seed:int|None=None, # seed of the transmitters, SNRs and receiver counts (one test store shared by runs); None: `seed`
                          ) -> pd.DataFrame: # tidy predictions (`PREDICTION_COLUMNS`)
     "Synthetic predictions (for tests and demos) with errors N(0, `sigma_m`^2 I), a matching covariance, and `fail` failed samples first."
     rng = np.random.default_rng(seed)
     true = rng.uniform(-50e3, 50e3, (n, 2))
     est = true + sigma_m * rng.standard_normal((n, 2))
     err = np.hypot(*(est - true).T)
+    if truth_seed is not None:  # the same errors around the transmitters of a shared store
+        est, true = est - true, np.random.default_rng(truth_seed).uniform(-50e3, 50e3, (n, 2))
+        est, rng = est + true, np.random.default_rng(truth_seed + 1)
     df = pd.DataFrame(dict(sample=np.arange(n), method=method, scenario=scenario, sync_mode='gnss', east_m=est[:, 0], north_m=est[:, 1],
                            lat_deg=np.nan, lon_deg=np.nan, cov_ee_m2=sigma_m**2, cov_en_m2=0.0, cov_nn_m2=sigma_m**2,
                            status='ok', error_m=err, crlb_m=crlb_m, true_east_m=true[:, 0], true_north_m=true[:, 1],
@@ -169,13 +174,14 @@ def load_runs(report_dir, # benchmark report folder holding runs/<scenario>/<arc
         m['seed'] = int(path.parent.name[4:]) if learned else np.nan
         m['run_dir'] = str(path.parent)
         runs.append(m)
-        p = path.parent / 'predictions.csv'
-        if learned and m.get('status') == 'ok' and p.is_file():
-            preds.append(pd.read_csv(p).assign(method=m['arch'], scenario=m['scenario'], sync_mode=m['sync_mode'], seed=m['seed'],
+        if (path.parent / 'predictions.csv').is_file() or (path.parent / 'baselines_samples.csv').is_file():
+            raise ValueError(f'{path.parent}: per-sample CSV of the old layout; convert the report once with heimdall.samples.convert_csv_layout({str(report_dir)!r})')
+        if learned and m.get('status') == 'ok' and (path.parent / 'predictions.parquet').is_file():
+            preds.append(load_predictions(path.parent, folder.parent / STORE_FILE).assign(method=m['arch'], scenario=m['scenario'], sync_mode=m['sync_mode'], seed=m['seed'],
                                                cov_scale=float(m.get('coverage_scale') or 1.0), cov_shape=float(m.get('coverage_shape') or 1.0)))
     reference = {}
     for split in ('classical', 'classical_val'):
-        tables = [pd.read_csv(path).assign(scenario=path.parent.parent.name) for path in sorted(root.glob(f'*/{split}/baselines_samples.csv'))
+        tables = [load_samples(path).assign(scenario=path.parent.parent.name) for path in sorted(root.glob(f'*/{split}/baselines_samples.parquet'))
                   if _finished(path.parent)]
         reference[split] = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=list(PREDICTION_COLUMNS))
     if len(reference['classical']):
@@ -265,14 +271,15 @@ def synthetic_report(tmp, # folder to write runs/ into
                 m = dict(arch=arch, scenario=scenario, sync_mode=mode, status=status, seed=seed, family='iq', input_kind='iq', size='tiny',
                          n_params=1000, train_seconds=1.0, onnx_latency_ms_b1=0.5, onnx_samples_per_s_b64=1e4, coverage_scale=1.0)
                 if status == 'ok':
-                    synthetic_predictions(500, sigma * (1 + 0.05 * seed), method=arch, seed=len(arch) + int(sigma) + 97 * seed).to_csv(d / 'predictions.csv', index=False)
+                    save_predictions(synthetic_predictions(500, sigma * (1 + 0.05 * seed), method=arch, seed=len(arch) + int(sigma) + 97 * seed, truth_seed=11),
+                                     d, d.parent.parent / STORE_FILE)
                 else: m['error'] = 'RuntimeError: boom'
                 (d / 'metrics.json').write_text(json.dumps(m))
         for split, offset in (('classical', 0), ('classical_val', 50)):
             d = pathlib.Path(tmp) / 'runs' / scenario / split; d.mkdir(parents=True)
             (d / 'metrics.json').write_text(json.dumps(dict(arch=split, scenario=scenario, sync_mode=mode, status='ok')))
             pd.concat([synthetic_predictions(500, 600.0, method='tdoa', fail=100, seed=5 + offset), synthetic_predictions(500, 20e3, method='rss', seed=6 + offset),
-                       synthetic_predictions(500, 30e3, method='prior', seed=7 + offset)]).to_csv(d / 'baselines_samples.csv', index=False)
+                       synthetic_predictions(500, 30e3, method='prior', seed=7 + offset)]).pipe(save_samples, d / 'baselines_samples.parquet')
     return pathlib.Path(tmp)
 
 # %% ../nbs/20_report.ipynb #f4b9d1a9

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from heimdall.bench import bench
+from heimdall.samples import STORE_FILE, load_predictions, load_samples
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,10 +35,10 @@ def numeric(metrics: dict) -> dict:
 def assert_same_results(reference: Path, reports: Path):
     "The runs of `SMOKE_ARGS` in the report folder `reports` have the results of those in `reference`: classical predictions exactly, the learned run's predictions and metrics to float tolerance."
     for split in ('classical', 'classical_val'):
-        a, b = (pd.read_csv(d / 'runs' / 'gnss' / split / 'baselines_samples.csv') for d in (reference, reports))
+        a, b = (load_samples(d / 'runs' / 'gnss' / split / 'baselines_samples.parquet') for d in (reference, reports))
         pd.testing.assert_frame_equal(a, b, check_exact=True)
     run = Path('runs') / 'gnss' / 'triangulation_mlp' / 'seed0'
-    a, b = (pd.read_csv(d / run / 'predictions.csv') for d in (reference, reports))
+    a, b = (load_predictions(d / run, d / run.parent.parent / STORE_FILE) for d in (reference, reports))
     pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-5, atol=1e-6)
     na, nb = (numeric(json.loads((d / run / 'metrics.json').read_text())) for d in (reference, reports))
     assert na.keys() == nb.keys()

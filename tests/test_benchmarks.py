@@ -7,6 +7,7 @@ import pandas as pd
 import papermill as pm
 
 from heimdall.bench import Run, bench, execute, get_profile, select_archs
+from heimdall.samples import STORE_FILE, load_predictions, load_samples
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / 'nbs' / 'benchmarks'
@@ -35,14 +36,16 @@ def test_bench_smoke():
     report, data = ROOT / 'reports' / 'smoke', ROOT / 'data'
     record = bench('smoke', report_dir=report, data_dir=data, progress=False)
     archs = select_archs(get_profile('smoke'))
+    assert record['overheads']['n_runs'] == len(record['runs']) and all({'train_s', 'outside_cells_s'} <= r.keys() for r in record['runs'].values())
     assert {'iq', 'features', 'gcc'} <= {json.loads((report / 'runs' / 'gnss' / a / 'seed0' / 'metrics.json').read_text())['input_kind'] for a in archs}
     for mode in ('gnss', 'none'):
         for arch in archs:
             m = json.loads((report / 'runs' / mode / arch / 'seed0' / 'metrics.json').read_text())
             assert m['status'] == 'ok', (mode, arch, m.get('error'))
             assert m['onnx_max_rel_diff'] <= 1e-4 and m['test_n'] == get_profile('smoke').n_test and m['coverage_scale'] > 0
+            assert len(load_predictions(report / 'runs' / mode / arch / 'seed0', report / 'runs' / mode / STORE_FILE)) == m['test_n']
         for split in ('classical', 'classical_val'):
-            assert 'prior' in set(pd.read_csv(report / 'runs' / mode / split / 'baselines_samples.csv').method)
+            assert 'prior' in set(load_samples(report / 'runs' / mode / split / 'baselines_samples.parquet').method)
     results = pd.read_csv(report / 'results.csv')
     for mode in ('gnss', 'none'):
         assert set(archs) | {'rss', 'centroid', 'prior', 'CRLB'} <= set(results[results.sync_mode == mode].method)
@@ -65,6 +68,7 @@ def test_bench_smoke():
             assert (report / 'figures' / f'{name}_{mode}.png').stat().st_size > 1000, (name, mode)
             assert (report / 'figures' / f'{name}_{mode}.pdf').is_file()
     # committed files name no absolute path of this machine
+    assert not list((report / 'runs').rglob('*.csv')) and not list((report / 'runs').rglob('*.pdf'))  # per-sample tables are Parquet; the report draws the figures
     committed = [f for f in report.rglob('*') if f.is_file() and f.suffix in ('.ipynb', '.json', '.csv', '.md', '.tex') and f.name != 'fingerprint.json']
     assert committed and not [f for f in committed if str(ROOT) in f.read_text()], [f for f in committed if str(ROOT) in f.read_text()]
     # resume: a second call finds every run finished and executes none
