@@ -5,7 +5,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# report profile: smoke (CI-sized), cpu (the full report on a 2-core machine), gpu (full sizes, 100k-sample stores)
+# report profile: smoke (CI-sized), cpu (the full report on a 2-core machine), gpu (a lab's GPU run: the small sizes on 300k-sample
+# stores for 60 epochs), gpu-full (the full sizes on 100k-sample stores). `heimdall-bench --profile gpu --dry-run` plans both: about 14 and
+# 640 GPU-hours for the two sync modes, 17 and 685 with the robustness scenarios that `make report` adds (at --gpu-speedup 50)
 PROFILE ?= cpu
 
 .PHONY: install export sync-check test test-nb test-py report report-render report-simulator report-bench report-registry report-recordings report-measured report-scheduler report-headline lab clean-store docs docs-outputs browser
@@ -47,7 +49,10 @@ test: install sync-check test-nb test-py
 # estimators on the training and held-out test stores of both sync modes), then the registry with the measured columns.
 N_SAMPLES_smoke := 500
 N_SAMPLES_cpu := 4000
+# the simulator report's store (maps, SNR and CRLB statistics; simulated at about 6,000 samples/s), not the benchmark's stores
+# (heimdall.profiles.PROFILES); a dash is fine in a make variable name (N_SAMPLES_gpu-full)
 N_SAMPLES_gpu := 100000
+N_SAMPLES_gpu-full := 100000
 N_SAMPLES ?= $(N_SAMPLES_$(PROFILE))
 PAPERMILL := $(BIN)/papermill -k python3 --cwd nbs/benchmarks --no-progress-bar
 

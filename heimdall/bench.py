@@ -390,7 +390,9 @@ def bench_parser():
     p = _OneLineParser(prog='heimdall-bench', description='Train and score every architecture and the classical estimators on the '
                        'stores of each scenario, and render reports/<profile>/README.md. Finished runs are skipped (resume); '
                        'a failed run becomes a row with its error.')
-    p.add_argument('--profile', choices=list(PROFILES), default='smoke', help='smoke (CI-sized), cpu (2-core report), gpu (full sizes)')
+    p.add_argument('--profile', choices=list(PROFILES), default='smoke',
+                   help="smoke (CI-sized), cpu (2-core report), gpu (a lab's GPU run: small sizes, more samples and epochs), "
+                        "gpu-full (full sizes); the dry run of a GPU profile plans both")
     p.add_argument('--archs', nargs='+', default=None, metavar='ARCH', help="architectures (default: the profile's choice)")
     p.add_argument('--modes', nargs='+', default=list(MODES), choices=list(SCENARIOS) + list(MEASURED_SCENARIOS), metavar='SCENARIO',
                    help=f"scenarios: {', '.join(SCENARIOS)} (simulated), {', '.join(MEASURED_SCENARIOS)} (real measured datasets, "
@@ -409,7 +411,7 @@ def bench_parser():
     return p
 
 def bench_main(argv:list|None=None) -> int:
-    "Entry point of `heimdall-bench --profile smoke|cpu|gpu [--archs ...] [--modes SCENARIO ...] [--dry-run]`."
+    "Entry point of `heimdall-bench --profile smoke|cpu|gpu|gpu-full [--archs ...] [--modes SCENARIO ...] [--dry-run]`."
     p = bench_parser()
     a = p.parse_args(argv)
     for arg, path in (('--data-dir', a.data_dir), ('--report-dir', a.report_dir or pathlib.Path('reports') / a.profile)):

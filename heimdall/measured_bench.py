@@ -68,7 +68,7 @@ MEASURED_SCENARIOS = {
                              "comparison). The OpenSky 2020 competition's best: 25 m 2-D RMSE on other data, with per-sensor corrections, track "
                              "smoothing and only the best half of the positions kept."),
 }
-MEASURED_EPOCHS = {'smoke': 2, 'cpu': 60, 'gpu': 100}  # training epochs per profile (early stopping on validation)
+MEASURED_EPOCHS = {'smoke': 2, 'cpu': 60, 'gpu': 100, 'gpu-full': 100}  # training epochs per profile of heimdall.profiles.PROFILES (early stopping on validation)
 
 def read_scenario(name:str, # key of MEASURED_SCENARIOS
                   root='.', # the repository root
@@ -303,7 +303,7 @@ def write_scenario(res:dict, # `run_measured_scenario` output
 
 # %% ../nbs/26b_measured_bench.ipynb #f11f31bc
 def bench_measured(names, # keys of MEASURED_SCENARIOS
-                   profile:str='cpu', # 'smoke', 'cpu' or 'gpu': the epochs (MEASURED_EPOCHS)
+                   profile:str='cpu', # 'smoke', 'cpu', 'gpu' or 'gpu-full': the epochs (MEASURED_EPOCHS)
                    out='reports/cpu/measured', # the report folder of the scenarios
                    root='.', # repository root (the shipped data)
                    runs_dir=None, # checkpoints and ONNX files; default data/measured_runs/<profile> under root
