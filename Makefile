@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # 640 GPU-hours for the two sync modes, 17 and 685 with the robustness scenarios that `make report` adds (at --gpu-speedup 50)
 PROFILE ?= cpu
 
-.PHONY: install export sync-check test test-nb test-py report report-render report-simulator report-bench report-registry report-recordings report-measured report-scheduler report-headline lab clean-store docs docs-outputs browser
+.PHONY: install export sync-check test test-nb test-py report report-render report-budget report-simulator report-bench report-registry report-recordings report-measured report-scheduler report-headline lab clean-store docs docs-outputs browser
 
 $(STAMP): settings.ini setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,11 +37,14 @@ sync-check: export
 test-nb: install
 	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing
 
-# pytest: the smoke benchmark end to end (tests/), then every benchmark notebook at its default, smoke-sized parameters (nbval);
-# report.ipynb defaults to the committed cpu report, which tests/ re-render from a copy (nbval would rewrite it in place)
+# pytest: the smoke benchmark end to end (tests/), then every other benchmark notebook at its default, smoke-sized parameters (nbval);
+# report.ipynb defaults to the committed cpu report, which tests/ re-render from a copy (nbval would rewrite it in place); run_arch,
+# baselines and simulate_store run through papermill in tests/ already (every smoke run of test_bench_smoke, test_simulate_store_smoke
+# at the same sizes), so nbval does not execute them a second time
 test-py: install docs browser
 	$(BIN)/pytest -q --durations=15 tests
-	$(BIN)/pytest -q --durations=10 --nbval-lax -p no:cacheprovider nbs/benchmarks --ignore=nbs/benchmarks/report.ipynb
+	$(BIN)/pytest -q --durations=10 --nbval-lax -p no:cacheprovider nbs/benchmarks --ignore=nbs/benchmarks/report.ipynb \
+	  --ignore=nbs/benchmarks/run_arch.ipynb --ignore=nbs/benchmarks/baselines.ipynb --ignore=nbs/benchmarks/simulate_store.ipynb
 
 test: install sync-check test-nb test-py
 
@@ -105,6 +108,15 @@ report-headline: install
 	mkdir -p reports/$(PROFILE)/headline
 	$(PAPERMILL) nbs/benchmarks/headline.ipynb reports/$(PROFILE)/headline/headline.ipynb \
 	  -p report ../../reports/$(PROFILE) -p n_test $(N_HEADLINE) -y '{scenarios: [gnss, multipath]}' -p out ../../reports/$(PROFILE)/headline
+
+# learning curves (issue 36): one representative per family at 1x, 4x and 16x the profile's training samples x epochs (4x: twice the
+# samples for twice the epochs; 16x: 4x and 4x), scored on the same test store; budget 1 is reports/$(PROFILE)'s own runs (committed),
+# the others one seed each under reports/$(PROFILE)/budget/x<k>/ with their stores under data/$(PROFILE)-x<k>/. Not part of `make report`:
+# about 70 min on 2 cores; writes reports/$(PROFILE)/budget/ (curves, slope fits, figure, README) that the report's tables then cite.
+BUDGETS ?= 1 4 16
+BUDGET_ARCHS ?= iq_resnet18 localization_net_vit iq_transformer triangulation_mlp tdoa_unrolled ensemble_timing
+report-budget: install
+	$(PY) -m heimdall.budget --profile $(PROFILE) --budgets $(BUDGETS) --archs $(BUDGET_ARCHS)
 
 # the shipped measured datasets (data/real/): classical rows raw and calibrated on held-out aircraft / days, paired intervals,
 # coverage, the per-message bound, and the MLAT solver's messages per second; about a minute on 2 cores

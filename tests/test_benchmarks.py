@@ -68,7 +68,7 @@ def test_bench_smoke():
             assert (report / 'figures' / f'{name}_{mode}.png').stat().st_size > 1000, (name, mode)
             assert (report / 'figures' / f'{name}_{mode}.pdf').is_file()
     # committed files name no absolute path of this machine
-    assert not list((report / 'runs').rglob('*.csv')) and not list((report / 'runs').rglob('*.pdf'))  # per-sample tables are Parquet; the report draws the figures
+    assert not list((report / 'runs').rglob('predictions.csv')) and not list((report / 'runs').rglob('baselines_samples.csv'))  # per-sample tables are Parquet
     committed = [f for f in report.rglob('*') if f.is_file() and f.suffix in ('.ipynb', '.json', '.csv', '.md', '.tex') and f.name != 'fingerprint.json']
     assert committed and not [f for f in committed if str(ROOT) in f.read_text()], [f for f in committed if str(ROOT) in f.read_text()]
     # resume: a second call finds every run finished and executes none
