@@ -111,7 +111,7 @@ def test_report_notebook_shows_the_committed_report():
     assert mod.problems() == []
 
 # notebooks that other work is editing while they hold a saved warning (issue 35): expected to fail until that work re-saves them
-WARNING_ELSEWHERE = {'04_store': 'ZarrUserWarning', '19_export': 'torch.export always_classified, onnx_ir overflow', '20c_plan': 'a tqdm bar'}
+WARNING_ELSEWHERE = {'20c_plan': 'a tqdm bar'}
 
 def saved_warnings(path:pathlib.Path) -> list:
     "The stderr outputs of the notebook at `path` that are warnings, logged export errors or progress bars."
