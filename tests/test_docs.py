@@ -110,9 +110,6 @@ def test_report_notebook_shows_the_committed_report():
     mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
     assert mod.problems() == []
 
-# notebooks that other work is editing while they hold a saved warning (issue 35): expected to fail until that work re-saves them
-WARNING_ELSEWHERE = {'04_store': 'ZarrUserWarning', '19_export': 'torch.export always_classified, onnx_ir overflow'}
-
 def saved_warnings(path:pathlib.Path) -> list:
     "The stderr outputs of the notebook at `path` that are warnings, logged export errors or progress bars."
     bad = []
@@ -123,9 +120,7 @@ def saved_warnings(path:pathlib.Path) -> list:
                 bad.append(f'cell {cell.get("id")}: {text.strip().splitlines()[0][:120]}')
     return bad
 
-@pytest.mark.parametrize('path', [pytest.param(p, id=p.stem, marks=[pytest.mark.xfail(strict=True, reason=f'saved {WARNING_ELSEWHERE[p.stem]}: being edited elsewhere')]
-                                               if p.stem in WARNING_ELSEWHERE else [])
-                                  for p in sorted((ROOT / 'nbs').rglob('*.ipynb')) if '.ipynb_checkpoints' not in p.parts])
+@pytest.mark.parametrize('path', [pytest.param(p, id=p.stem) for p in sorted((ROOT / 'nbs').rglob('*.ipynb')) if '.ipynb_checkpoints' not in p.parts])
 def test_no_warning_saved(path):
     "No saved output of a notebook is a warning: fix the cause, or filter that one warning in its cell, with a reason."
     assert not saved_warnings(path), saved_warnings(path)
