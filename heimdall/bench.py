@@ -173,11 +173,13 @@ def plan_runs(profile:BenchProfile, # the profile
                 [store, paths['train']], [])
             runs.append(planned[name, kind])
     per = archs if isinstance(archs, dict) else {name: archs for name in stores}
-    for arch in dict.fromkeys(a for name in stores for a in per.get(name, ())):
+    order = list(dict.fromkeys(a for name in stores for a in per.get(name, ())))
+    # seed-major, then scenario, then architecture: two runs of one architecture never start side by side, so every run after the first
+    # of its architecture finds the graph that the first traced (`export_onnx(graph_cache=)`; minutes for the unrolled TDOA models)
+    for seed in range(profile.seeds):
         for name, paths in stores.items():
-            if arch not in per.get(name, ()): continue
             sc = get_scenario(name)
-            for seed in range(profile.seeds):
+            for arch in (a for a in order if a in per.get(name, ())):
                 out = report_dir / 'runs' / name / arch / f'seed{seed}'
                 members = {d: _rel(report_dir / 'runs' / name / d / f'seed{seed}' / 'best.ckpt') for d in dependencies(arch)}
                 run = Run(arch, name, out, 'run_arch', dict(
