@@ -78,9 +78,13 @@ def _rel(path, start=BENCH_NOTEBOOKS) -> str:
 def portable(path) -> pathlib.Path:
     "Rewrite the file at `path` (an executed notebook) with the repository's absolute path replaced by `<repo>` (committed files name no machine's paths) and without the kernel's per-cell message timestamps (papermill's per-cell durations stay)."
     path = pathlib.Path(path)
-    nb = json.loads(path.read_text())
-    for cell in nb.get('cells', []): cell.get('metadata', {}).pop('execution', None)
-    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False).replace(str(REPO_ROOT), '<repo>') + '\n')
+    text = path.read_text()
+    try:
+        nb = json.loads(text)
+        for cell in nb.get('cells', []): cell.get('metadata', {}).pop('execution', None)
+        text = json.dumps(nb, indent=1, ensure_ascii=False) + '\n'
+    except (ValueError, AttributeError): pass  # a notebook cut short by a kill is not JSON: only its paths are rewritten
+    path.write_text(text.replace(str(REPO_ROOT), '<repo>'))
     return path
 
 def _sha256(obj) -> str: return hashlib.sha256(json.dumps(obj, sort_keys=True, default=str).encode()).hexdigest()
