@@ -94,17 +94,27 @@ def locate_measured_source(source, # a measurement source (see `measurement_form
                            calibration=None, # path of a saved `Calibration` (or one in memory)
                            out=None, # directory of the CSV and GeoJSON; default: beside `source`
                            sensors=None, coordinates=None, power_unit=None, # as `read_measurements`
+                           drop_uncalibrated:bool=False, # leave out the receivers that `calibration` was not fitted on, instead of refusing it
                           ) -> tuple: # (fix table with error_m and crlb_m, csv path, geojson path)
     "Read `source`, locate every sample and write the fixes with their ellipses as CSV and GeoJSON."
     ds = read_measurements(source, sensors, coordinates, power_unit)
+    if drop_uncalibrated and calibration is None: raise ValueError('drop_uncalibrated=True: expected a calibration whose receivers to keep')
     if method is not None and str(method).endswith('.onnx'):  # a learned table model: it carries its frame, receivers and calibration
         if calibration is not None: raise ValueError(f"calibration={str(calibration)!r}: a learned model ({method}) carries its own calibration; give no --calibration")
         from heimdall.measured_train import locate_learned
         est = locate_learned(method, ds)
     else:
         if calibration is not None and not isinstance(calibration, Calibration): calibration = Calibration.load(calibration)
+        if drop_uncalibrated:  # a receiver added since the calibration: its samples are located from the others
+            from heimdall.rss import drop_uncalibrated as drop
+            kept = drop(ds, calibration)
+            if not kept.rx_mask.values.any():
+                raise ValueError(f"calibration={calibration.path or '<in memory>'}: none of its {len(calibration.receiver_ids)} receivers of network "
+                                 f"{calibration.network_name!r} hears in {str(source)!r}: expected a calibration of this network")
+            ds = kept
         est = locate_measurements(ds, method, calibration)
     table = fix_table(est, ds.rx_id.values.astype(str).tolist()).assign(crlb_m=est.crlb_m.to_numpy())
+    table.attrs['dropped_receivers'] = ds.attrs.get('dropped_receivers', '')
     if np.isfinite(ds.tx_lat.values).any():
         scored = score_estimates(est, ds)
         table = table.assign(error_m=scored.error_m.to_numpy(), mahalanobis_sq=scored.mahalanobis_sq.to_numpy())
@@ -120,6 +130,7 @@ def locate_measured_parser() -> argparse.ArgumentParser:
     p.add_argument('source', type=pathlib.Path, metavar='SOURCE', help='MLAT CSV or directory, POWDER CSV or JSON, long-format CSV, or measurement store')
     p.add_argument('--method', default=None, metavar='METHOD', help=f"{', '.join(MEASURED_METHODS)}, or MODEL.onnx (a table model from heimdall.measured_train); default: tdoa with arrival times, else rss")
     p.add_argument('--calibration', type=pathlib.Path, default=None, metavar='FILE', help='a calibration saved by fit_tdoa_calibration / fit_rss_calibration')
+    p.add_argument('--drop-uncalibrated', action='store_true', help='with --calibration: leave out the receivers it was not fitted on (default: refuse the data)')
     p.add_argument('--out', type=pathlib.Path, default=None, metavar='DIR', help='directory of the CSV and GeoJSON (default: next to SOURCE)')
     p.add_argument('--sensors', type=pathlib.Path, default=None, metavar='CSV', help='MLAT: the sensor table (default: sensors.csv beside SOURCE)')
     p.add_argument('--coordinates', type=pathlib.Path, default=None, metavar='JSON', help='POWDER CSV: receiver coordinates (default: location_coordinates.json beside SOURCE)')
@@ -132,7 +143,9 @@ def locate_measured_main(argv:list|None=None) -> int:
     a = p.parse_args(argv)
     if a.method is not None and a.method not in MEASURED_METHODS and not a.method.endswith('.onnx'):
         p.error(f"argument --method: invalid choice: {a.method!r} (choose from {', '.join(MEASURED_METHODS)}, or a MODEL.onnx file)")
-    try: table, csv_path, geojson_path = locate_measured_source(a.source, a.method, a.calibration, a.out, a.sensors, a.coordinates, a.power_unit)
+    if a.drop_uncalibrated and a.calibration is None: p.error('argument --drop-uncalibrated: expected --calibration FILE, whose receivers are kept')
+    try: table, csv_path, geojson_path = locate_measured_source(a.source, a.method, a.calibration, a.out, a.sensors, a.coordinates, a.power_unit,
+                                                                a.drop_uncalibrated)
     except (StoreError, ValueError, OSError) as e: p.exit(2, f"{p.prog}: error: {' '.join(str(e).split())}\n")
     ok = table.status == 'ok'
     line = f"{table.method.iloc[0]}: {int(ok.sum())} of {len(table)} fixed"
@@ -142,6 +155,8 @@ def locate_measured_main(argv:list|None=None) -> int:
                  f"68%/95% ellipses hold {r.coverage_68:.0%}/{r.coverage_95:.0%}")
     statuses = table.status[~ok].value_counts()
     if len(statuses): line += '; not fixed: ' + ', '.join(f'{n} {s}' for s, n in statuses.items())
+    dropped = [r for r in table.attrs.get('dropped_receivers', '').split(', ') if r]
+    if dropped: line += f"; left out {len(dropped)} receiver(s) the calibration does not know: {', '.join(dropped[:5])}{' ...' if len(dropped) > 5 else ''}"
     print(f"{line}\nwrote {csv_path} and {geojson_path}")
     return 0
 

@@ -22,7 +22,8 @@ from .sources.mstore import SPLIT_NAMES, group_split, split_keys
 
 # %% auto #0
 __all__ = ['MEASURED_SCENARIOS', 'MEASURED_EPOCHS', 'time_split', 'MeasuredScenario', 'read_scenario', 'prior_estimates',
-           'run_measured_scenario', 'summarize_rows', 'paired_rows', 'breakdown', 'write_scenario', 'bench_measured']
+           'run_measured_scenario', 'coverage_interval', 'summarize_rows', 'paired_rows', 'breakdown', 'write_scenario',
+           'bench_measured']
 
 # %% ../nbs/26b_measured_bench.ipynb #e338065e
 def time_split(ds:xr.Dataset, # measurement dataset with sample times
@@ -154,14 +155,37 @@ def run_measured_scenario(name:str, # key of MEASURED_SCENARIOS
                              n_params=sum(p.numel() for p in r.model.parameters())))
     scores = pd.concat(scores, ignore_index=True)
     out = dict(scores=scores, runs=pd.DataFrame(runs), test=test, split=split, classical_s=classical_s)
-    out['rows'] = summarize_rows(scores)
+    # coverage intervals resample whole aircraft (MLAT) or 15-minute blocks of a walk (POWDER): their samples are correlated
+    out['clusters'] = pd.Series(split_keys(test, '15min' if sc.split == 'day' else 'group'), index=test.sample.values)
+    out['rows'] = summarize_rows(scores, out['clusters'])
     out['gains'] = paired_rows(scores, name)
     return out
 
 # %% ../nbs/26b_measured_bench.ipynb #c945e8fa
+def coverage_interval(inside, # (S,) 1 where the truth is inside the ellipse, 0 outside (a fraction where seeds are averaged); NaN: no fix
+                      clusters=None, # (S,) the cluster of each sample (aircraft, session block): resampled whole; None: every sample its own
+                      n_boot:int=2000,
+                      ci:float=0.95,
+                      seed:int=0,
+                     ) -> tuple: # (coverage, low, high)
+    "Coverage of a set of ellipses with a bootstrap interval that resamples whole clusters, since samples of one aircraft or walk are correlated."
+    inside = np.asarray(inside, np.float64)
+    keys = np.arange(inside.size) if clusters is None else np.asarray(clusters)
+    if keys.shape != inside.shape: raise ValueError(f'clusters: shape {keys.shape}, expected one key per sample {inside.shape}')
+    ok = np.isfinite(inside)
+    if not ok.any(): return np.nan, np.nan, np.nan
+    code, uniq = pd.factorize(keys[ok])
+    hits, size = np.bincount(code, inside[ok], len(uniq)), np.bincount(code, minlength=len(uniq)).astype(np.float64)
+    w = np.random.default_rng(seed).multinomial(len(uniq), np.full(len(uniq), 1 / len(uniq)), n_boot)   # (B, C) times each cluster is drawn
+    boot = (w @ hits) / np.maximum(w @ size, 1)
+    a = (1 - ci) / 2
+    return float(hits.sum() / size.sum()), float(np.quantile(boot, a)), float(np.quantile(boot, 1 - a))
+
 def summarize_rows(scores:pd.DataFrame, # `run_measured_scenario`'s per-sample scores
+                   clusters:pd.Series|None=None, # sample id -> cluster (aircraft, session block) for the coverage intervals; None: samples
+                   levels=(0.68, 0.95),
                   ) -> pd.DataFrame:
-    "Median, P68, P95, coverage and the failed count per row (learned rows: mean over seeds, and the seeds' P68 spread)."
+    "Median, P68, P95, coverage with a cluster-bootstrap interval, and the failed count per row (learned rows: mean over seeds, and the seeds' P68 spread)."
     out = []
     for (row, kind), g in scores.groupby(['row', 'kind'], sort=False):
         per_seed = summarize_fixes(g.assign(method=row + '@' + g.seed.astype(str)))
@@ -170,8 +194,14 @@ def summarize_rows(scores:pd.DataFrame, # `run_measured_scenario`'s per-sample s
         r.update(row=row, kind=kind, seeds=int(g.seed.nunique()) if kind == 'learned' else 0,
                  p68_seed_std_m=float(per_seed.p68_m.std(ddof=1)) if len(per_seed) > 1 else np.nan,
                  median_error_over_crlb=float((g.error_m / g.crlb_m).median()) if g.crlb_m.notna().any() else np.nan)
+        for p in levels:  # the share of seeds whose ellipse holds the truth, per sample, then whole clusters resampled
+            radius = (-2 * np.log1p(-p)) ** (1 / g.cov_shape.to_numpy())
+            held = pd.Series(np.where(np.isfinite(g.mahalanobis_sq), g.mahalanobis_sq.to_numpy() <= radius, np.nan)).groupby(g['sample'].to_numpy()).mean()
+            keys = None if clusters is None else clusters.reindex(held.index).to_numpy()
+            _, r[f'coverage_{100 * p:g}_low'], r[f'coverage_{100 * p:g}_high'] = coverage_interval(held.to_numpy(), keys)
         out.append(r)
-    cols = ['row', 'kind', 'seeds', 'n', 'n_failed', 'median_m', 'p68_m', 'p68_seed_std_m', 'p95_m', 'coverage_68', 'coverage_95', 'median_error_over_crlb']
+    cols = ['row', 'kind', 'seeds', 'n', 'n_failed', 'median_m', 'p68_m', 'p68_seed_std_m', 'p95_m']
+    cols += [f'coverage_{100 * p:g}{s}' for p in levels for s in ('', '_low', '_high')] + ['median_error_over_crlb']
     return pd.DataFrame(out)[cols]
 
 # %% ../nbs/26b_measured_bench.ipynb #666713b8
@@ -256,6 +286,14 @@ def _figures(res:dict, name:str, out:pathlib.Path) -> list:
     save_figure(fig, out / f'{name}_map')
     return [f'{name}_error_cdf.png', f'{name}_map.png']
 
+def _coverage_columns(rows:pd.DataFrame) -> pd.DataFrame:
+    "`rows` with each coverage and its interval in one column, 'c [low, high]', for a table that fits a page."
+    out = rows.copy()
+    for c in [c for c in rows.columns if c.startswith('coverage_') and not c.endswith(('_low', '_high'))]:
+        out[c] = [f'{v:.3f} [{lo:.2f}, {hi:.2f}]' if np.isfinite(v) else '' for v, lo, hi in zip(rows[c], rows[c + '_low'], rows[c + '_high'])]
+        out = out.drop(columns=[c + '_low', c + '_high'])
+    return out
+
 def write_scenario(res:dict, # `run_measured_scenario` output
                    name:str, # its scenario
                    out, # the report folder
@@ -283,8 +321,9 @@ def write_scenario(res:dict, # `run_measured_scenario` output
              f"({test.sizes['sample']} scored, on the receivers the classical calibration knows). The classical rows are calibrated on every "
              f"non-test sample; each learned row is trained on train, its checkpoint chosen on validation, its ellipses calibrated on "
              f"calibration, {int(rows.seeds.max())} seeds. Percentiles are over the test samples; coverage is the share of test truths "
-             'inside the 68% / 95% ellipses (nominal 0.68 / 0.95).', '',
-             md(rows.round(3)), '',
+             'inside the 68% / 95% ellipses (nominal 0.68 / 0.95), with a 95% bootstrap interval that resamples whole '
+             + ('aircraft' if sc.split == 'aircraft' else '15-minute blocks of a walk') + ' (their samples are correlated).', '',
+             md(_coverage_columns(rows).round(3)), '',
              'Paired P68 gains of the learned rows (seed mean) in percent of the reference\'s P68, 95% bootstrap interval over the same '
              'test samples and the seeds (samples of one session or aircraft are correlated: read the intervals as optimistic):', '',
              md(gains.drop(columns=['scenario']).round(1)), '']
@@ -293,8 +332,8 @@ def write_scenario(res:dict, # `run_measured_scenario` output
         verdicts = gains[gains.compared == b.row].set_index('reference_is').verdict.to_dict()
         lines += [f"Best learned row: `{b.row}`, P68 {b.p68_m:.0f} m (best classical: `{best_classical.row}`, {best_classical.p68_m:.0f} m: "
                   f"{verdicts.get('best classical', '')}" + (f"; against kNN: {verdicts['kNN fingerprint']}" if 'kNN fingerprint' in verdicts else '') +
-                  f"). Rows whose calibrated 68% coverage is more than 3 points from nominal: "
-                  f"{', '.join(f'`{r}` ({c:.3f})' for r, c in zip(rows.row, rows.coverage_68) if abs(c - 0.68) > 0.03) or 'none'}.", '']
+                  f"). Rows whose 68% coverage is more than 3 points from nominal: "
+                  f"{', '.join(f'`{r.row}` ({r.coverage_68:.3f}, nominal ' + ('inside' if r.coverage_68_low <= 0.68 <= r.coverage_68_high else 'outside') + ' its interval)' for r in rows.itertuples() if abs(r.coverage_68 - 0.68) > 0.03) or 'none'}.", '']
     if sc.reference_note: lines += [f'Published references: {sc.reference_note}', '']
     lines += ['Median error (m) by the receivers heard and by the distance from the truth to the nearest heard receiver' +
               (' and to the farthest heard sensor' if name == 'mlat' else '') + ' (learned rows: seeds pooled):', '']
