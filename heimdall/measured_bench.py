@@ -21,9 +21,9 @@ from .report import _verdict, paired_gain
 from .sources.mstore import SPLIT_NAMES, group_split, split_keys
 
 # %% auto #0
-__all__ = ['MEASURED_SCENARIOS', 'MEASURED_EPOCHS', 'time_split', 'MeasuredScenario', 'read_scenario', 'prior_estimates',
-           'run_measured_scenario', 'coverage_interval', 'summarize_rows', 'paired_rows', 'breakdown', 'write_scenario',
-           'bench_measured']
+__all__ = ['MEASURED_SCENARIOS', 'MEASURED_EPOCHS', 'BREAKDOWNS', 'TRANSPORT_SPEEDS_M_S', 'time_split', 'MeasuredScenario',
+           'read_scenario', 'prior_estimates', 'run_measured_scenario', 'coverage_interval', 'summarize_rows',
+           'paired_rows', 'track_speed_m_s', 'transport_mode', 'breakdown', 'write_scenario', 'bench_measured']
 
 # %% ../nbs/26b_measured_bench.ipynb #e338065e
 def time_split(ds:xr.Dataset, # measurement dataset with sample times
@@ -226,18 +226,45 @@ def paired_rows(scores:pd.DataFrame, # `run_measured_scenario`'s per-sample scor
     return pd.DataFrame(out)
 
 # %% ../nbs/26b_measured_bench.ipynb #f4753d19
+BREAKDOWNS = ('receivers', 'nearest_km', 'range_km', 'transport')
+TRANSPORT_SPEEDS_M_S = (('stationary', 0.5), ('walking', 2.5), ('cycling', 7.0), ('driving', np.inf))  # (mode, upper ground speed)
+
+def track_speed_m_s(ds:xr.Dataset, # measurement dataset with the truth and sample times
+                    max_gap_s:float=60.0, # a step longer than this does not measure the speed
+                   ) -> np.ndarray: # (S,) ground speed of the transmitter, m/s (NaN where neither step measures it)
+    "The transmitter's ground speed at each sample: the median of the speeds of its steps to the previous and the next sample of its group."
+    df = pd.DataFrame(dict(g=ds.group.values.astype(str), t=ds.time_s.values, lat=ds.tx_lat.values, lon=ds.tx_lon.values))
+    df = df.sort_values(['g', 't'], kind='stable')
+    same = df.g.eq(df.g.shift())
+    dt = df.t.diff().where(same)
+    step = pd.Series(geodesic_distance_m(df.lat.to_numpy(), df.lon.to_numpy(), df.lat.shift().to_numpy(), df.lon.shift().to_numpy()), index=df.index)
+    back = (step / dt).where((dt > 0) & (dt <= max_gap_s))                      # the step from the previous sample
+    fwd = back.shift(-1).where(df.g.eq(df.g.shift(-1)))                          # the step to the next one
+    return pd.concat([back, fwd], axis=1).median(axis=1).reindex(range(len(df))).to_numpy()
+
+def transport_mode(ds:xr.Dataset, # measurement dataset
+                  ) -> np.ndarray: # (S,) a mode per sample ('unknown' where the speed is not measured)
+    "The recorded transport mode where the source has one (POWDER's JSON), else one inferred from the truth track's speed (`TRANSPORT_SPEEDS_M_S`)."
+    if 'transport' in ds and (ds.transport.values.astype(str) != '').any(): return ds.transport.values.astype(str)
+    v = track_speed_m_s(ds)
+    names, tops = zip(*TRANSPORT_SPEEDS_M_S)
+    return np.where(np.isfinite(v), np.asarray(names)[np.searchsorted(np.asarray(tops), np.nan_to_num(v))], 'unknown').astype(str)
+
 def breakdown(scores:pd.DataFrame, # `run_measured_scenario`'s per-sample scores
               test:xr.Dataset, # the dataset they were scored on
-              by:str='receivers', # 'receivers', 'nearest_km' or 'range_km'
+              by:str='receivers', # 'receivers', 'nearest_km', 'range_km' or 'transport'
               bins=None, # bin edges (nearest_km, range_km); default quartiles
              ) -> pd.DataFrame: # one row per bin: samples, median error of every row (learned: mean over seeds)
     "Median error per row in bins of `by` (a learned row's seeds pooled)."
-    if by not in ('receivers', 'nearest_km', 'range_km'): raise ValueError(f"by={by!r}: expected 'receivers', 'nearest_km' or 'range_km'")
+    if by not in BREAKDOWNS: raise ValueError(f"by={by!r}: expected one of {BREAKDOWNS}")
     m = test.rx_mask.values
-    d_km = geodesic_distance_m(test.tx_lat.values[:, None], test.tx_lon.values[:, None], test.rx_lat.values, test.rx_lon.values) / 1e3
-    value = pd.Series({'receivers': m.sum(1), 'nearest_km': np.where(m, d_km, np.inf).min(1),
-                       'range_km': np.where(m, d_km, -np.inf).max(1)}[by], index=test.sample.values)
-    key = value if by == 'receivers' else pd.cut(value, bins if bins is not None else np.unique(np.quantile(value, [0, .25, .5, .75, 1])), include_lowest=True)
+    if by == 'transport':
+        key = pd.Series(transport_mode(test), index=test.sample.values)
+    else:
+        d_km = geodesic_distance_m(test.tx_lat.values[:, None], test.tx_lon.values[:, None], test.rx_lat.values, test.rx_lon.values) / 1e3
+        value = pd.Series({'receivers': m.sum(1), 'nearest_km': np.where(m, d_km, np.inf).min(1),
+                           'range_km': np.where(m, d_km, -np.inf).max(1)}[by], index=test.sample.values)
+        key = value if by == 'receivers' else pd.cut(value, bins if bins is not None else np.unique(np.quantile(value, [0, .25, .5, .75, 1])), include_lowest=True)
     b = key.reindex(scores['sample'].to_numpy()).to_numpy()
     table = scores.assign(bin=b).groupby(['bin', 'row'], observed=True, sort=True).error_m.median().unstack('row')
     table.insert(0, 'samples', key.value_counts().reindex(table.index).to_numpy())
@@ -307,7 +334,7 @@ def write_scenario(res:dict, # `run_measured_scenario` output
     keep = ['sample', 'row', 'kind', 'seed', 'status', 'lat_deg', 'lon_deg', 'error_m', 'mahalanobis_sq', 'crlb_m', 'n_receivers']
     sc_ = res['scores'][keep].astype({c: 'float32' for c in ('error_m', 'mahalanobis_sq', 'crlb_m')})
     sc_.to_parquet(out / f'{name}_scores.parquet', index=False)
-    by = ['receivers', 'nearest_km'] + (['range_km'] if name == 'mlat' else [])
+    by = ['receivers', 'nearest_km'] + (['range_km'] if name == 'mlat' else ['transport'])
     tables = {b: breakdown(res['scores'], test, b) for b in by}
     for b, t in tables.items(): t.to_csv(out / f'{name}_by_{b}.csv', index=False)
     figs = _figures(res, name, out)
@@ -335,8 +362,10 @@ def write_scenario(res:dict, # `run_measured_scenario` output
                   f"). Rows whose 68% coverage is more than 3 points from nominal: "
                   f"{', '.join(f'`{r.row}` ({r.coverage_68:.3f}, nominal ' + ('inside' if r.coverage_68_low <= 0.68 <= r.coverage_68_high else 'outside') + ' its interval)' for r in rows.itertuples() if abs(r.coverage_68 - 0.68) > 0.03) or 'none'}.", '']
     if sc.reference_note: lines += [f'Published references: {sc.reference_note}', '']
-    lines += ['Median error (m) by the receivers heard and by the distance from the truth to the nearest heard receiver' +
-              (' and to the farthest heard sensor' if name == 'mlat' else '') + ' (learned rows: seeds pooled):', '']
+    lines += ['Median error (m) by the receivers heard, by the distance from the truth to the nearest heard receiver' +
+              (' and to the farthest heard sensor' if name == 'mlat' else ' and by the transport mode (inferred from the truth track\'s '
+               'ground speed where the data records none: stationary < 0.5 m/s, walking < 2.5, cycling < 7, driving above; cycling and '
+               'slow driving overlap)') + ' (learned rows: seeds pooled):', '']
     for b, t in tables.items(): lines += [md(t.round(1)), '']
     lines += ['Runs (training wall time on this machine, epochs, ONNX parity against torch):', '',
               md(runs.drop(columns=['scenario']).round(4)), '']
