@@ -9,12 +9,13 @@ import dataclasses
 import json
 import pathlib
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .geo import geodesic_distance_m, geodetic_to_enu
+from .geo import _GEOD, geodesic_distance_m, geodetic_to_enu
 from .measured import estimates_frame, score_estimates, summarize_fixes
 from .measured_train import fit_measured, locate_learned
 from .report import _verdict, paired_gain
@@ -23,7 +24,8 @@ from .sources.mstore import SPLIT_NAMES, group_split, split_keys
 # %% auto #0
 __all__ = ['MEASURED_SCENARIOS', 'MEASURED_EPOCHS', 'BREAKDOWNS', 'TRANSPORT_SPEEDS_M_S', 'time_split', 'MeasuredScenario',
            'read_scenario', 'prior_estimates', 'run_measured_scenario', 'coverage_interval', 'summarize_rows',
-           'paired_rows', 'track_speed_m_s', 'transport_mode', 'breakdown', 'write_scenario', 'bench_measured']
+           'paired_rows', 'track_velocity_m_s', 'track_speed_m_s', 'along_cross_track_m', 'transport_mode', 'breakdown',
+           'write_scenario', 'bench_measured']
 
 # %% ../nbs/26b_measured_bench.ipynb #e338065e
 def time_split(ds:xr.Dataset, # measurement dataset with sample times
@@ -229,18 +231,49 @@ def paired_rows(scores:pd.DataFrame, # `run_measured_scenario`'s per-sample scor
 BREAKDOWNS = ('receivers', 'nearest_km', 'range_km', 'transport')
 TRANSPORT_SPEEDS_M_S = (('stationary', 0.5), ('walking', 2.5), ('cycling', 7.0), ('driving', np.inf))  # (mode, upper ground speed)
 
+def _east_north_m(lat1, lon1, lat2, lon2) -> tuple:
+    "East and north components (m) of the geodesic from each point 1 to its point 2 (WGS84, exact): distance x sin / cos of its azimuth."
+    az, _, d = _GEOD.inv(np.asarray(lon1, np.float64), np.asarray(lat1, np.float64), np.asarray(lon2, np.float64), np.asarray(lat2, np.float64))
+    az, d = np.radians(np.asarray(az)), np.asarray(d)
+    return d * np.sin(az), d * np.cos(az)
+
+def track_velocity_m_s(ds:xr.Dataset, # measurement dataset with the truth and sample times
+                       max_gap_s:float=60.0, # a step longer than this does not measure the velocity
+                      ) -> np.ndarray: # (S, 2) east, north velocity of the transmitter, m/s (NaN where neither step measures it)
+    "The transmitter's velocity at each sample: the mean of its steps from the previous and to the next sample of its group, in the local east/north frame."
+    df = pd.DataFrame(dict(g=ds.group.values.astype(str), t=ds.time_s.values, lat=ds.tx_lat.values, lon=ds.tx_lon.values))
+    df = df.sort_values(['g', 't'], kind='stable')
+    prev = df.shift()
+    e, n = _east_north_m(prev.lat.to_numpy(), prev.lon.to_numpy(), df.lat.to_numpy(), df.lon.to_numpy())   # the step from the previous sample
+    dt = (df.t - prev.t).where(df.g.eq(prev.g)).to_numpy()
+    ok = (dt > 0) & (dt <= max_gap_s)
+    back = np.where(ok[:, None], np.stack([e, n], -1) / np.where(ok, dt, 1.0)[:, None], np.nan)
+    fwd = np.roll(back, -1, 0)                                                    # the step to the next one (NaN across groups)
+    if len(df): fwd[-1] = np.nan
+    with warnings.catch_warnings():                                               # neither step: NaN, as documented
+        warnings.simplefilter('ignore', RuntimeWarning)
+        v = np.nanmean(np.stack([back, fwd]), 0)
+    out = np.full((len(df), 2), np.nan)
+    out[df.index.to_numpy()] = v
+    return out
+
 def track_speed_m_s(ds:xr.Dataset, # measurement dataset with the truth and sample times
                     max_gap_s:float=60.0, # a step longer than this does not measure the speed
                    ) -> np.ndarray: # (S,) ground speed of the transmitter, m/s (NaN where neither step measures it)
-    "The transmitter's ground speed at each sample: the median of the speeds of its steps to the previous and the next sample of its group."
-    df = pd.DataFrame(dict(g=ds.group.values.astype(str), t=ds.time_s.values, lat=ds.tx_lat.values, lon=ds.tx_lon.values))
-    df = df.sort_values(['g', 't'], kind='stable')
-    same = df.g.eq(df.g.shift())
-    dt = df.t.diff().where(same)
-    step = pd.Series(geodesic_distance_m(df.lat.to_numpy(), df.lon.to_numpy(), df.lat.shift().to_numpy(), df.lon.shift().to_numpy()), index=df.index)
-    back = (step / dt).where((dt > 0) & (dt <= max_gap_s))                      # the step from the previous sample
-    fwd = back.shift(-1).where(df.g.eq(df.g.shift(-1)))                          # the step to the next one
-    return pd.concat([back, fwd], axis=1).median(axis=1).reindex(range(len(df))).to_numpy()
+    "The transmitter's ground speed at each sample (`track_velocity_m_s`)."
+    return np.hypot(*track_velocity_m_s(ds, max_gap_s).T)
+
+def along_cross_track_m(scored:pd.DataFrame, # `heimdall.measured.score_estimates` output
+                        ds:xr.Dataset, # the dataset scored (truth, groups, times)
+                       ) -> pd.DataFrame: # along_m, cross_m (the fix less the truth), speed_m_s and lag_s = along / speed, per fix
+    "Each fix's error split along and across the transmitter's track: a reference position reported late shows as an along-track error of speed x latency."
+    v = pd.DataFrame(track_velocity_m_s(ds), index=ds.sample.values, columns=['ve', 'vn']).reindex(scored['sample'].to_numpy())
+    truth = ds.sel(sample=scored['sample'].to_numpy())
+    e, n = _east_north_m(truth.tx_lat.values, truth.tx_lon.values, scored.lat_deg.to_numpy(), scored.lon_deg.to_numpy())
+    speed = np.hypot(v.ve.to_numpy(), v.vn.to_numpy())
+    ux, uy = v.ve.to_numpy() / speed, v.vn.to_numpy() / speed
+    along, cross = e * ux + n * uy, n * ux - e * uy
+    return pd.DataFrame(dict(sample=scored['sample'].to_numpy(), along_m=along, cross_m=cross, speed_m_s=speed, lag_s=along / speed))
 
 def transport_mode(ds:xr.Dataset, # measurement dataset
                   ) -> np.ndarray: # (S,) a mode per sample ('unknown' where the speed is not measured)
