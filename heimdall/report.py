@@ -396,6 +396,10 @@ def comparison_sentence(row, # a row of `classical_comparison`
     return f"`{row['method']}`: " + ('; '.join(parts) if parts else 'no classical estimator fixed any sample') + '.'
 
 # %% ../nbs/20_report.ipynb #ed76f0a6
+def _verdict(lo, hi) -> str:
+    if not (np.isfinite(lo) and np.isfinite(hi)): return ''
+    return 'better' if lo > 0 else 'worse' if hi < 0 else 'no significant difference'
+
 def paired_gain(reference_m, # (n,) errors of the reference (classical, prior) on the compared samples, m
                 model_m, # (S, n) or (n,) errors of the model's S seeds on the same samples, in the same order, m
                 n_boot:int=1000, # bootstrap replicates
@@ -429,10 +433,6 @@ SUMMARY_METRICS = ('p50_m', 'p68_m', 'p95_m', 'rmse_m', 'median_error_over_crlb'
                    'coverage_68_raw', 'coverage_95_raw', 'nll', 'cov_scale', 'cov_shape', 'p68_on_tdoa_fixed_m', 'median_ratio_on_tdoa_fixed',
                    'train_seconds', 'onnx_latency_ms_b1', 'onnx_samples_per_s_b64')  # averaged over seeds (mean and std)
 GAINS = ('chain_fixed', 'tdoa_fixed', 'power', 'prior')  # references of the paired gains (`reference_errors`)
-
-def _verdict(lo, hi) -> str:
-    if not (np.isfinite(lo) and np.isfinite(hi)): return ''
-    return 'better' if lo > 0 else 'worse' if hi < 0 else 'no significant difference'
 
 def seed_mean_p68_interval(errors_m, # (S, n) or (n,) errors of the S seeds on the same n samples, m (NaN: no fix, left out of that seed)
                            n_boot:int=1000, # bootstrap replicates
