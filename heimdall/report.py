@@ -4,11 +4,9 @@
 
 # %% auto #0
 __all__ = ['PREDICTION_COLUMNS', 'TIERS', 'REFERENCE', 'CLASSICAL', 'TABLE_COLUMNS', 'CLASSICAL_CHAIN', 'CLASSICAL_NAMES',
-           'SUMMARY_METRICS', 'GAINS', 'SUMMARY_COLUMNS', 'HEADLINE_COLUMNS', 'ACCURACY_COLUMNS', 'MODEL_COLUMNS',
            'cov_matrix', 'radial_shape', 'score', 'synthetic_predictions', 'bootstrap_percentiles', 'assign_tier',
            'calibrate_reference', 'load_runs', 'mode_table', 'synthetic_report', 'format_table', 'to_latex_booktabs',
-           'reference_errors', 'classical_comparison', 'comparison_sentence', 'paired_gain', 'seed_mean_p68_interval',
-           'seed_summary', 'seed_means', 'format_summary', 'headline_rows']
+           'reference_errors', 'classical_comparison', 'comparison_sentence', 'paired_gain']
 
 # %% ../nbs/20_report.ipynb #596a74ae
 import json
@@ -396,6 +394,10 @@ def comparison_sentence(row, # a row of `classical_comparison`
     return f"`{row['method']}`: " + ('; '.join(parts) if parts else 'no classical estimator fixed any sample') + '.'
 
 # %% ../nbs/20_report.ipynb #ed76f0a6
+def _verdict(lo, hi) -> str:
+    if not (np.isfinite(lo) and np.isfinite(hi)): return ''
+    return 'better' if lo > 0 else 'worse' if hi < 0 else 'no significant difference'
+
 def paired_gain(reference_m, # (n,) errors of the reference (classical, prior) on the compared samples, m
                 model_m, # (S, n) or (n,) errors of the model's S seeds on the same samples, in the same order, m
                 n_boot:int=1000, # bootstrap replicates
@@ -423,153 +425,3 @@ def paired_gain(reference_m, # (n,) errors of the reference (classical, prior) o
     lo, hi = np.quantile(mean, [(1 - level) / 2, (1 + level) / 2])
     return dict(gain_pct=float(point.mean()), ci_low_pct=float(lo), ci_high_pct=float(hi), n=int(ref.size), n_seeds=int(S),
                 seed_std_pct=float(point.std(ddof=1)) if S > 1 else np.nan)
-
-# %% ../nbs/20_report.ipynb #12dd722b
-SUMMARY_METRICS = ('p50_m', 'p68_m', 'p95_m', 'rmse_m', 'median_error_over_crlb', 'rmse_over_crlb', 'coverage_68', 'coverage_95',
-                   'coverage_68_raw', 'coverage_95_raw', 'nll', 'cov_scale', 'cov_shape', 'p68_on_tdoa_fixed_m', 'median_ratio_on_tdoa_fixed',
-                   'train_seconds', 'onnx_latency_ms_b1', 'onnx_samples_per_s_b64')  # averaged over seeds (mean and std)
-GAINS = ('chain_fixed', 'tdoa_fixed', 'power', 'prior')  # references of the paired gains (`reference_errors`)
-
-def _verdict(lo, hi) -> str:
-    if not (np.isfinite(lo) and np.isfinite(hi)): return ''
-    return 'better' if lo > 0 else 'worse' if hi < 0 else 'no significant difference'
-
-def seed_mean_p68_interval(errors_m, # (S, n) or (n,) errors of the S seeds on the same n samples, m (NaN: no fix, left out of that seed)
-                           n_boot:int=1000, # bootstrap replicates
-                           level:float=0.95, # coverage of the interval
-                           seed:int=0, # seed of the resampling
-                          ) -> tuple: # (lo, hi) of the seed-mean P68, m
-    "Percentile-bootstrap interval of the seed-mean P68: each replicate resamples the samples (the same ones for every seed), then the seeds."
-    e = np.atleast_2d(np.asarray(errors_m, np.float64))
-    if e.shape[1] < 10: return (np.nan, np.nan)
-    rng = np.random.default_rng(seed)
-    S, n, stats_ = e.shape[0], e.shape[1], []
-    per_draw = max(1, min(int(n_boot), 4_000_000 // (n * S)))
-    for start in range(0, int(n_boot), per_draw):
-        idx = rng.integers(0, n, (min(per_draw, int(n_boot) - start), n))
-        stats_.append(np.stack([np.nanpercentile(e[s][idx], 68, axis=1) for s in range(S)], 1))  # (B, S)
-    p68 = np.concatenate(stats_)
-    pick = rng.integers(0, S, p68.shape)  # the replicate's seeds, resampled
-    mean = p68[np.arange(len(p68))[:, None], pick].mean(1)
-    lo, hi = np.nanquantile(mean, [(1 - level) / 2, (1 + level) / 2])
-    return float(lo), float(hi)
-
-def seed_summary(table:pd.DataFrame, # `mode_table` of one scenario (one row per method and seed)
-                 preds:pd.DataFrame, # from `load_runs`
-                 n_boot:int=1000, # bootstrap replicates of each paired gain
-                 seed:int=0, # bootstrap seed
-                ) -> pd.DataFrame: # one row per method, learned first by mean median error/CRLB
-    "One row per method of the scenario: seed means and spreads of every score, and the paired gains over the classical references and the prior with 95% intervals."
-    scenario = table.scenario.iloc[0]
-    p = preds[preds.scenario == scenario]
-    p = p if 'seed' in p else p.assign(seed=np.nan)
-    refs, used = reference_errors(p, table.sync_mode.iloc[0]) if len(p) else ({}, {})
-    rows = []
-    for method, g in table.groupby('method', sort=False):
-        ok = g[g.status == 'ok']
-        kind = g.kind.iloc[0]
-        row = dict(method=method, kind=kind, scenario=scenario, sync_mode=g.sync_mode.iloc[0], status='ok' if len(ok) else 'failed',
-                   n_seeds=int(ok.seed.notna().sum()) if kind == 'learned' else 1 if kind != 'bound' else 0,
-                   n_runs_failed=int((g.status != 'ok').sum()))
-        for col in ('family', 'input_kind', 'size', 'n_params', 'error', 'n', 'n_failed', 'n_tdoa_fixed', 'crlb_p68_m', 'claimed_accuracy_m_high', 'claim_below_bound'):
-            if col in g and g[col].notna().any(): row[col] = g[col].dropna().iloc[0]
-        for col in SUMMARY_METRICS:
-            if col in ok and ok[col].notna().any():
-                row[f'{col}_mean'] = float(ok[col].mean())
-                row[f'{col}_std'] = float(ok[col].std(ddof=1)) if ok[col].notna().sum() > 1 else np.nan
-        if kind in ('learned', 'classical', 'prior') and len(ok) and (p.method == method).any():  # the P68 interval: samples and seeds
-            per_seed = [e.sort_values('sample').error_m.to_numpy(np.float64) for _, e in p[p.method == method].groupby('seed', dropna=False)]
-            if len({len(e) for e in per_seed}) == 1:
-                row['p68_ci_low_m'], row['p68_ci_high_m'] = seed_mean_p68_interval(np.stack(per_seed), n_boot=n_boot, seed=seed)
-        if kind == 'learned' and len(ok):
-            errors = {s: e.set_index('sample').error_m for s, e in p[p.method == method].groupby('seed')}
-            for k, (name, ref) in enumerate((n, refs[n]) for n in GAINS if n in refs):
-                model = np.stack([e.reindex(ref.index).to_numpy(np.float64) for e in errors.values()])
-                good = np.isfinite(model).all(0) & np.isfinite(ref.to_numpy(np.float64))
-                if good.sum() < 10: continue
-                gain = paired_gain(ref.to_numpy(np.float64)[good], model[:, good], n_boot=n_boot, seed=seed + k)
-                row.update({f'gain_on_{name}_pct': gain['gain_pct'], f'gain_on_{name}_ci_low_pct': gain['ci_low_pct'],
-                            f'gain_on_{name}_ci_high_pct': gain['ci_high_pct'], f'n_{name}': gain['n'], f'{name}_p68_m': _p68(ref[good])})
-                if name == 'power': row['power_method'] = ref.name
-            row['vs_chain'] = _verdict(row.get('gain_on_chain_fixed_ci_low_pct', np.nan), row.get('gain_on_chain_fixed_ci_high_pct', np.nan))
-            if 'gain_on_prior_pct' in row: row['beats_prior'] = bool(row['gain_on_prior_ci_low_pct'] > 0)
-        rows.append(row)
-    out = pd.DataFrame(rows)
-    out['chain'] = ', '.join(f'{CLASSICAL_NAMES[m]} on {n}' for m, n in used.items())
-    ratio = out.get('median_error_over_crlb_mean', pd.Series(np.nan, index=out.index))
-    out['tier'] = np.where(out.kind == 'bound', '', assign_tier(ratio.to_numpy(np.float64)))
-    order = {'learned': 0, 'classical': 1, 'prior': 2, 'bound': 3}
-    return out.assign(_k=out.kind.map(order), _r=ratio.fillna(np.inf)).sort_values(['_r', '_k']).drop(columns=['_k', '_r']).reset_index(drop=True)
-
-def seed_means(summary:pd.DataFrame, # from `seed_summary`
-              ) -> pd.DataFrame: # the same rows, `X_mean` as `X` (the columns `mode_table` has), spreads kept as `X_std`
-    "`summary` with the seed means under the plain score names: what the tier, scorecard and Pareto figures read."
-    return summary.rename(columns={c: c[:-5] for c in summary.columns if c.endswith('_mean')})
-
-# %% ../nbs/20_report.ipynb #803d7d5d
-SUMMARY_COLUMNS = {  # column of the formatted summary -> (header, how)
-    'method': 'method', 'kind': 'kind', 'family': 'family', 'n_params': 'params', 'tier': 'tier', 'n_seeds': 'seeds',
-    'p68_m': 'P68 (m)', 'median_error_over_crlb': 'median err/CRLB', 'p68_on_tdoa_fixed_m': 'P68 on TDOA-fixed (m)',
-    'coverage_68': 'cov68 raw → cal', 'coverage_95': 'cov95 raw → cal', 'gain_on_chain_fixed': 'gain vs chain (%)',
-    'gain_on_tdoa_fixed': 'gain vs TDOA ML (%)', 'gain_on_power': 'gain vs power (%)', 'gain_on_prior': 'gain vs prior (%)',
-    'onnx_latency_ms_b1': 'ONNX ms (B=1)', 'train_seconds': 'train s', 'claimed_accuracy_m_high': 'claimed 68% (m)',
-    'claim_below_bound': 'claim below bound', 'error': 'error'}
-
-# the report's first table per scenario: what a reader needs first, narrow enough for a laptop's screen
-HEADLINE_COLUMNS = {'method': 'method', 'tier': 'tier', 'p68_interval': 'P68 (m) [95% interval]', 'median_error_over_crlb_value': 'err/CRLB',
-                    'gain_on_chain_fixed': 'gain vs chain (%)', 'gain_on_tdoa_fixed': 'gain vs TDOA ML (%)', 'gain_on_power': 'gain vs power (%)',
-                    'coverage_calibrated': 'cov68 / cov95'}
-# the full table in two narrower halves: accuracy and gains, then the model, its calibration and its cost
-ACCURACY_COLUMNS = {'method': 'method', 'seeds': 'seeds', 'p68_m': 'P68 (m)', 'median_error_over_crlb': 'median err/CRLB',
-                    'p68_on_tdoa_fixed_m': 'P68 on TDOA-fixed (m)', 'gain_on_chain_fixed': 'gain vs chain (%)', 'gain_on_tdoa_fixed': 'gain vs TDOA ML (%)',
-                    'gain_on_power': 'gain vs power (%)', 'gain_on_prior': 'gain vs prior (%)'}
-MODEL_COLUMNS = {'method': 'method', 'kind': 'kind', 'family': 'family', 'n_params': 'params', 'tier': 'tier', 'n_seeds': 'seeds',
-                 'coverage_68': 'cov68 raw → cal', 'coverage_95': 'cov95 raw → cal', 'onnx_latency_ms_b1': 'ONNX ms (B=1)', 'train_seconds': 'train s',
-                 'claimed_accuracy_m_high': 'claimed 68% (m)', 'claim_below_bound': 'claim below bound', 'error': 'error'}
-
-def _interval(row) -> str:
-    m, lo, hi = (row.get(k, np.nan) for k in ('p68_m_mean', 'p68_ci_low_m', 'p68_ci_high_m'))
-    if not np.isfinite(m): return ''
-    return _metres(m) + (f' [{_metres(lo)}, {_metres(hi)}]' if np.isfinite(lo) and np.isfinite(hi) else '')
-
-def _mean_std(row, col) -> str:
-    m, s = row.get(f'{col}_mean', np.nan), row.get(f'{col}_std', np.nan)
-    if not np.isfinite(m): return ''
-    return _fmt(float(m)) + (f' ± {_fmt(float(s))}' if np.isfinite(s) else '')
-
-def _gain(row, name) -> str:
-    g, lo, hi = (row.get(f'gain_on_{name}{k}_pct', np.nan) for k in ('', '_ci_low', '_ci_high'))
-    if not np.isfinite(g): return ''
-    return f'{g:+.1f} [{lo:+.1f}, {hi:+.1f}]' + (' *' if lo > 0 or hi < 0 else '')
-
-def format_summary(summary:pd.DataFrame, # from `seed_summary`
-                   columns:dict|None=None, # column -> header: `SUMMARY_COLUMNS` (default), `HEADLINE_COLUMNS`, `ACCURACY_COLUMNS`, `MODEL_COLUMNS`
-                  ) -> pd.DataFrame: # strings, ready for markdown or LaTeX
-    "The summary as published: seed means ± std, coverage raw → calibrated, gains with their 95% intervals (`*`: the interval excludes zero)."
-    cols = {}
-    for col, header in (columns or SUMMARY_COLUMNS).items():
-        if col == 'p68_interval': cols[header] = summary.apply(_interval, axis=1)
-        elif col == 'median_error_over_crlb_value':
-            cols[header] = summary.get('median_error_over_crlb_mean', pd.Series(np.nan, index=summary.index)).map(lambda v: _fmt(float(v)) if np.isfinite(v) else '')
-        elif col == 'coverage_calibrated':
-            if 'coverage_68_mean' in summary:
-                cols[header] = summary.apply(lambda r: f"{r['coverage_68_mean']:.2f} / {r.get('coverage_95_mean', np.nan):.2f}" if np.isfinite(r['coverage_68_mean']) else '', axis=1)
-        elif col == 'seeds': cols[header] = summary.n_seeds.map(_fmt) if 'n_seeds' in summary else ''
-        elif col.startswith('gain_on_'):
-            if f'{col}_pct' in summary and summary[f'{col}_pct'].notna().any(): cols[header] = summary.apply(lambda r: _gain(r, col[8:]), axis=1)
-        elif col.startswith('coverage_'):
-            if f'{col}_mean' in summary:
-                cols[header] = summary.apply(lambda r: '' if not np.isfinite(r.get(f'{col}_mean', np.nan)) else
-                                             (f"{r[f'{col}_raw_mean']:.2f} → " if np.isfinite(r.get(f'{col}_raw_mean', np.nan)) else '') + f"{r[f'{col}_mean']:.2f}", axis=1)
-        elif f'{col}_mean' in summary: cols[header] = summary.apply(lambda r: _mean_std(r, col), axis=1)
-        elif col in summary:
-            cols[header] = summary[col].map(lambda v: '' if v is None or (isinstance(v, float) and math.isnan(v)) else
-                                            f'{v / 1e6:.3g} M' if col == 'n_params' and v >= 1e5 else _fmt(v))
-    return pd.DataFrame(cols, index=summary.index).reset_index(drop=True)
-
-def headline_rows(summary:pd.DataFrame, # from `seed_summary`
-                  n_learned:int=3, # the best learned rows by seed-mean median error/CRLB
-                 ) -> pd.DataFrame: # rows of `summary`, in its order
-    "The rows of the headline table: the best `n_learned` learned methods, every classical estimator, the prior and the bound."
-    learned = summary[(summary.kind == 'learned') & (summary.status == 'ok')].head(n_learned).index
-    return summary[summary.index.isin(learned) | (summary.kind != 'learned')]
