@@ -16,8 +16,8 @@ from .sources.mstore import validate_measurements
 
 # %% auto #0
 __all__ = ['WGS84_A_M', 'WGS84_F', 'TDOA_DEFAULT_SIGMA_S', 'TDOA_METHODS', 'ecef_m', 'ecef_jacobian_m', 'radii_m',
-           'tdoa_residuals_m', 'gauss_newton_tdoa', 'geodetic_from_ecef', 'closed_form_tdoa', 'solve_tdoa',
-           'tdoa_inputs', 'tdoa_crlb_m', 'locate_tdoa', 'fit_tdoa_calibration']
+           'tdoa_residuals_m', 'inverse_2x2', 'gauss_newton_tdoa', 'geodetic_from_ecef', 'closed_form_tdoa',
+           'solve_tdoa', 'tdoa_inputs', 'tdoa_crlb_m', 'locate_tdoa', 'fit_tdoa_calibration']
 
 # %% ../nbs/24_mlat.ipynb #8fbe74eb
 WGS84_A_M, WGS84_F = 6378137.0, 1 / 298.257223563
@@ -67,6 +67,16 @@ def tdoa_residuals_m(lat_deg, lon_deg, h_m, # (N,) candidate positions
     return r, np.where(heard[..., None], -(dd - np.sum(wm * dd, -2, keepdims=True)), 0.0)
 
 # %% ../nbs/24_mlat.ipynb #35dc87b9
+def inverse_2x2(F, # (N, 2, 2) symmetric information matrices
+                rcond:float=1e-12, # a determinant below rcond x F00 x F11 counts as singular
+               ) -> np.ndarray: # (N, 2, 2) their inverses; NaN where singular (fewer sensors than unknowns)
+    "Closed-form inverse of a batch of symmetric 2x2 matrices, NaN where the matrix is singular to rounding (`np.linalg.inv` raises there, or not, by the BLAS's rounding)."
+    a, b, d = F[:, 0, 0], F[:, 0, 1], F[:, 1, 1]
+    det = a * d - b * b
+    ok = np.isfinite(det) & (a > 0) & (d > 0) & (det > rcond * a * d)
+    inv = np.stack([np.stack([d, -b], -1), np.stack([-b, a], -1)], -2) / np.where(ok, det, 1.0)[:, None, None]
+    return np.where(ok[:, None, None], inv, np.nan)
+
 def gauss_newton_tdoa(lat_deg, lon_deg, h_m, # (N,) starts and the known heights
                       sensor_ecef_m, range_m, weight, # as `tdoa_residuals_m`
                       n_iter:int=12, # iterations
@@ -91,9 +101,7 @@ def gauss_newton_tdoa(lat_deg, lon_deg, h_m, # (N,) starts and the known heights
         best = cost.argmin(-1)
         lat, lon = cand_lat[np.arange(len(lat)), best], np.clip(cand_lon[np.arange(len(lat)), best], -1e3, 1e3)
     r, J = tdoa_residuals_m(lat, lon, h_m, sensor_ecef_m, range_m, weight, jac=True)
-    H = np.einsum('nri,nr,nrj->nij', J, weight, J)
-    det = H[:, 0, 0] * H[:, 1, 1] - H[:, 0, 1] ** 2
-    cov = np.where((det > 0)[:, None, None], np.linalg.inv(np.where((det > 0)[:, None, None], H, np.eye(2))), np.nan)
+    cov = inverse_2x2(np.einsum('nri,nr,nrj->nij', J, weight, J))
     return lat, (lon + 180.0) % 360.0 - 180.0, np.sum(weight * r ** 2, -1), cov
 
 # %% ../nbs/24_mlat.ipynb #6ba4c9e3
@@ -264,9 +272,9 @@ def locate_tdoa(ds:xr.Dataset, # measurement dataset with arrival times (`sync_m
     else:
         lat, lon = closed_form_tdoa(S, rho, w, h)
         r, J = tdoa_residuals_m(np.nan_to_num(lat), np.nan_to_num(lon), h, S, rho, w, jac=True)
-        F = np.einsum('nri,nr,nrj->nij', J, w, J)
-        good = np.isfinite(lat) & (np.linalg.det(F) > 0)
-        cov = np.where(good[:, None, None], np.linalg.inv(np.where(good[:, None, None], F, np.eye(2))), np.nan)
+        cov = inverse_2x2(np.einsum('nri,nr,nrj->nij', J, w, J))
+        good = np.isfinite(lat) & np.isfinite(cov).all((-1, -2))
+        cov = np.where(good[:, None, None], cov, np.nan)
         n_heard = (w > 0).sum(-1)
         status = np.where(n_heard == 0, 1, np.where(n_heard < 4, 2, np.where(good, 0, 4))).astype(np.int8)
         fix = dict(lat=lat, lon=lon, cov=cov, used=w > 0, status=status)
