@@ -41,21 +41,10 @@ test-nb: install
 # report.ipynb defaults to the committed cpu report, which tests/ re-render from a copy (nbval would rewrite it in place); run_arch,
 # baselines and simulate_store run through papermill in tests/ already (every smoke run of test_bench_smoke, test_simulate_store_smoke
 # at the same sizes), so nbval does not execute them a second time
-# measured and locate_recordings read only data/real and data/recordings: they run beside tests/, whose runs leave a core idle
-# much of the time (one papermill at a time, runs waiting on their members, the browser and S3 tests), through papermill into a
-# temporary folder, so that nothing they write meets what tests/ write under reports/smoke (measured adds its stage times to the
-# bench.json above its report folder). Every cell runs and any error fails the step, as under nbval. headline and
-# scheduler_overhead read reports/smoke and data/smoke, which test_bench_smoke writes: nbval runs them after it
-NBVAL := $(BIN)/pytest -q --durations=10 --nbval-lax -p no:cacheprovider
-BESIDE := measured locate_recordings
 test-py: install docs browser
-	@beside=$$(mktemp -d); \
-	( for nb in $(BESIDE); do $(PAPERMILL) nbs/benchmarks/$$nb.ipynb $$beside/$$nb.ipynb -p report_dir $$beside/$$nb || exit 1; done ) > $$beside/log 2>&1 & pid=$$!; \
-	$(BIN)/pytest -q --durations=15 tests; tests=$$?; wait $$pid; rc=$$?; \
-	echo "beside tests/, papermill of $(BESIDE): exit $$rc"; grep -v 'Kernel is running over TCP' $$beside/log | tail -n 25; rm -rf $$beside; \
-	test $$tests = 0 && test $$rc = 0
-	$(NBVAL) nbs/benchmarks --ignore=nbs/benchmarks/report.ipynb --ignore=nbs/benchmarks/run_arch.ipynb --ignore=nbs/benchmarks/baselines.ipynb \
-	  --ignore=nbs/benchmarks/simulate_store.ipynb $(addprefix --ignore=nbs/benchmarks/,$(addsuffix .ipynb,$(BESIDE)))
+	$(BIN)/pytest -q --durations=15 tests
+	$(BIN)/pytest -q --durations=10 --nbval-lax -p no:cacheprovider nbs/benchmarks --ignore=nbs/benchmarks/report.ipynb \
+	  --ignore=nbs/benchmarks/run_arch.ipynb --ignore=nbs/benchmarks/baselines.ipynb --ignore=nbs/benchmarks/simulate_store.ipynb
 
 test: install sync-check test-nb test-py
 
