@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # 640 GPU-hours for the two sync modes, 17 and 685 with the robustness scenarios that `make report` adds (at --gpu-speedup 50)
 PROFILE ?= cpu
 
-.PHONY: install export sync-check test test-nb test-py report report-render report-budget report-simulator report-bench report-registry report-recordings report-measured report-scheduler report-headline lab clean-store docs docs-outputs browser
+.PHONY: install export sync-check test test-graphs test-nb test-py report report-render report-budget report-simulator report-bench report-registry report-recordings report-measured report-scheduler report-headline lab clean-store docs docs-outputs browser
 
 $(STAMP): settings.ini setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,7 +46,15 @@ test-py: install docs browser
 	$(BIN)/pytest -q --durations=10 --nbval-lax -p no:cacheprovider nbs/benchmarks --ignore=nbs/benchmarks/report.ipynb \
 	  --ignore=nbs/benchmarks/run_arch.ipynb --ignore=nbs/benchmarks/baselines.ipynb --ignore=nbs/benchmarks/simulate_store.ipynb
 
-test: install sync-check test-nb test-py
+# one folder of traced ONNX graphs for the whole suite (heimdall.export, $$HEIMDALL_GRAPH_CACHE), emptied at its start: the first notebook
+# or benchmark run that exports an architecture at a size traces it, the others reuse that trace with their own weights (checked
+# against torch at each reuse) instead of tracing it again
+TEST_GRAPHS := $(CURDIR)/data/test_graphs
+test-nb test-py: export HEIMDALL_GRAPH_CACHE = $(TEST_GRAPHS)
+test-graphs:
+	rm -rf $(TEST_GRAPHS)
+
+test: install sync-check test-graphs test-nb test-py
 
 # `make report`: the simulator report, then the benchmark of PROFILE (every registered architecture and the classical
 # estimators on the training and held-out test stores of both sync modes), then the registry with the measured columns.

@@ -32,7 +32,7 @@ from tqdm.auto import tqdm
 
 import heimdall
 from .cli import _OneLineParser, _out_path, _positive_float, _positive_int, _unwritable
-from .export import package_source_hash
+from .export import GRAPH_CACHE_ENV, package_source_hash
 from .cluster import RunKilled, check_resources, connect, run_environment, schedule_on
 from .measured_bench import MEASURED_SCENARIOS, bench_measured
 from .plan import GPU_SPEEDUP, dry_run
@@ -156,7 +156,8 @@ def _fingerprinted(run:Run, stores:list, depends:list) -> Run:
     return run
 
 def _graph_cache(profile:BenchProfile, train_store) -> pathlib.Path:
-    "Folder of the traced ONNX graphs that runs reuse (`export_onnx(graph_cache=)`): beside the stores, or `data/<profile>/onnx_graphs` of this checkout where the stores are at a URL."
+    "Folder of the traced ONNX graphs that runs reuse (`export_onnx(graph_cache=)`): `$HEIMDALL_GRAPH_CACHE` if set, else beside the stores, or `data/<profile>/onnx_graphs` of this checkout where the stores are at a URL."
+    if os.environ.get(GRAPH_CACHE_ENV): return pathlib.Path(os.environ[GRAPH_CACHE_ENV])
     return REPO_ROOT / 'data' / profile.name / 'onnx_graphs' if is_url(train_store) else pathlib.Path(train_store).parent / 'onnx_graphs'
 
 def plan_runs(profile:BenchProfile, # the profile
