@@ -79,11 +79,12 @@ def _ranges(p:np.ndarray, # (..., K, 2) candidate positions
             jac:bool=False, # also return the gradient
            ) -> tuple: # distances (..., K, R) m (>= 1 m) and, if `jac`, their gradient (..., K, R, 2)
     "3-D distances from the assumed transmitter at `p` to the receivers `rx`, and optionally d(distance)/d(east, north)."
-    diff = assumed_tx_enu(p, up)[..., None, :] - rx
-    d = np.maximum(np.sqrt(np.sum(diff ** 2, -1)), 1.0)
+    tx = assumed_tx_enu(p, up)[..., None, :]
+    de, dn, du = (tx[..., k] - rx[..., k] for k in range(3))                  # per component: no reductions over an axis of 3
+    d = np.maximum(np.sqrt(de * de + dn * dn + du * du), 1.0)
     if not jac: return d, None
     dup = -p / EARTH_RADIUS_M                                                 # d(up)/d(east, north)
-    return d, (diff[..., :2] + diff[..., 2:] * dup[..., None, :]) / d[..., None]
+    return d, np.stack([de + du * dup[..., None, 0], dn + du * dup[..., None, 1]], -1) / d[..., None]
 
 GROUND_WAVE_BELOW_HZ = 30e6  # below this centre frequency a signal reaches far receivers along the ground: geodesic ranges
 

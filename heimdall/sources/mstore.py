@@ -240,18 +240,20 @@ def group_split(ds:xr.Dataset, # measurement dataset
 # %% ../../nbs/22_sources.mstore.ipynb #bb52b50d
 def check_latlon(lat_deg, lon_deg, # (...) positions, degrees
                  what:str, # e.g. "sensor 141 in sensors.csv", for the message
-                 names=None, # (...) a label per position for the message (default: its index)
+                 names=None, # (...) a label per position for the message, or a function of the flat index that makes it (only on an error); default: the index
                 ) -> None:
     "Raise a ValueError naming `what` and the value unless every finite position is in range and none looks swapped."
     lat, lon = np.broadcast_arrays(np.asarray(lat_deg, np.float64), np.asarray(lon_deg, np.float64))
     lat, lon = lat.ravel(), lon.ravel()
-    names = np.arange(lat.size).astype(str) if names is None else np.asarray(names).astype(str).ravel()
+    if names is None: label = str
+    elif callable(names): label = names  # labels made only for the message: a dataset can have 100,000 positions
+    else: label = lambda i, names=np.asarray(names).astype(str).ravel(): names[i]
     ok = np.isfinite(lat) & np.isfinite(lon)
     bad = ok & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         hint = ' (latitude and longitude swapped?)' if abs(lon[i]) <= 90 and abs(lat[i]) <= 180 else ''
-        raise ValueError(f"{what}: {names[i]} has latitude {float(lat[i])!r}, longitude {float(lon[i])!r}: expected |latitude| <= 90 and |longitude| <= 180{hint}")
+        raise ValueError(f"{what}: {label(i)} has latitude {float(lat[i])!r}, longitude {float(lon[i])!r}: expected |latitude| <= 90 and |longitude| <= 180{hint}")
     if ok.sum() < 3: return
     med_lat, med_lon = np.median(lat[ok]), np.median(lon[ok])
     far = geodesic_distance_m(lat[ok], lon[ok], med_lat, med_lon)
@@ -259,5 +261,5 @@ def check_latlon(lat_deg, lon_deg, # (...) positions, degrees
     bad = (far > 1000e3) & (swapped < far / 10)
     if bad.any():
         i = int(np.flatnonzero(ok)[np.flatnonzero(bad)[0]])
-        raise ValueError(f"{what}: {names[i]} at latitude {float(lat[i])!r}, longitude {float(lon[i])!r} is {far[bad][0] / 1e3:.0f} km from the others "
+        raise ValueError(f"{what}: {label(i)} at latitude {float(lat[i])!r}, longitude {float(lon[i])!r} is {far[bad][0] / 1e3:.0f} km from the others "
                          f"and would be {swapped[bad][0] / 1e3:.0f} km with latitude and longitude swapped: expected (latitude, longitude)")

@@ -101,7 +101,7 @@ def _powder_dataset(names, rss, lat, lon, time_s, tx_lat, tx_lon, path:pathlib.P
     mask = heard_rss & placed
     s, r = np.nonzero(mask)
     label = lambda k: f"{where(s[k])}, receiver {str(names[r[k]])!r}"
-    check_latlon(lat[s, r], lon[s, r], f"{path.name} (receiver positions)", [label(k) for k in range(len(s))])
+    check_latlon(lat[s, r], lon[s, r], f"{path.name} (receiver positions)", label)
     if len(s):
         far = geodesic_distance_m(lat[s, r], lon[s, r], np.median(lat[s, r]), np.median(lon[s, r]))
         if (far > POWDER_MAX_SPREAD_M).any():
@@ -109,7 +109,7 @@ def _powder_dataset(names, rss, lat, lon, time_s, tx_lat, tx_lon, path:pathlib.P
             raise ValueError(f"{path.name}: {label(k)} at latitude {float(lat[s[k], r[k]])!r}, longitude {float(lon[s[k], r[k]])!r} is {far[k] / 1e3:.0f} km "
                              f"from the other receivers: expected receivers within {POWDER_MAX_SPREAD_M / 1e3:.0f} km of each other")
     check_latlon(tx_lat, tx_lon, f"{path.name} (transmitter positions {'/'.join(TRUTH_COLUMNS) if source == 'csv' else 'tx_coords'})",
-                 [where(i) for i in range(len(tx_lat))])
+                 where)
     cols = np.flatnonzero(mask.any(0))
     cols = cols[np.argsort(names[cols], kind='stable')]
     order = np.argsort(time_s, kind='stable')
