@@ -2,7 +2,7 @@
 
 uv does not read pip's configuration (pip.conf files, PIP_* variables). `make install` passes it the same index URLs, find-links
 and constraints that `pip config list` shows, and pip's rule of taking the best version from any index, so that uv installs the
-versions pip would (checked: the same 285 packages at the same versions), in about a minute instead of pip's four and a half.
+versions pip would (checked: the same 285 packages at the same versions), in about 1.5 minutes (bytecode compiled, as pip does) instead of 4.5.
 """
 import shlex
 import subprocess
